@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+
+	"hoso/ocr"
+	"hoso/pipeline"
+)
+
+func runExtract(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
+	workers := fs.Int("workers", envInt("HOSO_OCR_WORKERS", runtime.NumCPU()), "OCR engines running at once (env HOSO_OCR_WORKERS)")
+	maxMB := fs.Int64("max-file-mb", envInt64("HOSO_MAX_FILE_MB", ocr.DefaultLimits.MaxFileBytes>>20), "largest file accepted, in MB (env HOSO_MAX_FILE_MB)")
+	maxPages := fs.Int("max-pages", envInt("HOSO_MAX_PAGES", ocr.DefaultLimits.MaxPages), "most pages in one file (env HOSO_MAX_PAGES)")
+	maxMP := fs.Int("max-page-megapixels", envInt("HOSO_MAX_PAGE_MEGAPIXELS", ocr.DefaultLimits.MaxPagePixels/1_000_000), "largest page image, in megapixels (env HOSO_MAX_PAGE_MEGAPIXELS)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("no files given")
+	}
+	eng, err := ocr.NewEngine(ocr.Options{
+		Workers: *workers,
+		Limits:  ocr.Limits{MaxFileBytes: *maxMB << 20, MaxPages: *maxPages, MaxPagePixels: *maxMP * 1_000_000},
+	})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	x := &pipeline.Extractor{Engine: eng}
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	return x.Run(ctx, fs.Args(), func(r pipeline.FileResult) error {
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+		return out.Flush()
+	})
+}
+
+func envInt(key string, def int) int {
+	var v int
+	if s := os.Getenv(key); s != "" {
+		if _, err := fmt.Sscan(s, &v); err == nil {
+			return v
+		}
+	}
+	return def
+}
+
+func envInt64(key string, def int64) int64 {
+	var v int64
+	if s := os.Getenv(key); s != "" {
+		if _, err := fmt.Sscan(s, &v); err == nil {
+			return v
+		}
+	}
+	return def
+}

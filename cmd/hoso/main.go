@@ -1,0 +1,61 @@
+// Command hoso turns scanned personnel documents into signed, searchable,
+// correctly filed digital records. One binary, many subcommands:
+//
+//	hoso extract [--registry staff.csv] FILE...   read files in-process, print JSON Lines
+//	hoso version
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"hoso/ocr"
+)
+
+type command struct {
+	name, usage string
+	run         func(ctx context.Context, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"extract", "[--registry staff.csv] FILE...  read scans without a server and print one JSON object per file", runExtract},
+		{"version", "print the version", func(context.Context, []string) error { fmt.Println(version); return nil }},
+	}
+}
+
+const version = "0.1.0"
+
+func main() {
+	// Tesseract must run one OpenMP thread per engine; this may re-execute
+	// the process with OMP_THREAD_LIMIT=1.
+	ocr.SingleThreaded()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	for _, c := range commands() {
+		if c.name == os.Args[1] {
+			if err := c.run(ctx, os.Args[2:]); err != nil {
+				fmt.Fprintln(os.Stderr, "hoso "+c.name+":", err)
+				os.Exit(1)
+			}
+			return
+		}
+	}
+	usage()
+	os.Exit(2)
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: hoso COMMAND [flags] [args]")
+	for _, c := range commands() {
+		fmt.Fprintf(os.Stderr, "  hoso %s %s\n", c.name, c.usage)
+	}
+}

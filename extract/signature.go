@@ -1,0 +1,135 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"hoso"
+)
+
+// positionWords are the posts that sign documents; a signature block's
+// title line names one of them.
+var positionWords = []string{
+	"chu tich", "giam doc", "hieu truong", "vien truong", "truong phong", "chanh van phong", "bi thu",
+	"thu truong", "cuc truong", "chi cuc truong", "truong ban", "tong giam doc", "bo truong",
+	"chanh an", "chanh thanh tra", "truong khoa", "chu nhiem", "hieu pho", "the rector", "the president",
+	"truong chi nhanh", "truong dai dien", "thu ky",
+}
+
+var (
+	reSignPrefix   = regexp.MustCompile(`^(kt|tm|tl|tuq|q|ktl|thua lenh|thua uy quyen)\s*[.:]?\s+`)
+	reAcademic     = regexp.MustCompile(`^((?:GS|PGS|TS|TSKH|ThS|Ths|BS|BSCKI|BSCKII|CKI|CKII|DS|DSCKI|KS|NGƯT|NGND|NSƯT|NSND|Lương y)\s*\.\s*)+`)
+	reNotNameLabel = regexp.MustCompile(`^(so|noi nhan|ngay|reg|serial|date|ky|\(ky|nguoi)`)
+)
+
+func isPositionLine(l Line) bool {
+	if !isUpperText(l.Text) || len([]rune(l.Text)) > 60 {
+		return false
+	}
+	f := reSignPrefix.ReplaceAllString(l.Fold, "")
+	for _, p := range positionWords {
+		if strings.HasPrefix(f, p) || strings.HasPrefix(f, "pho "+p) {
+			return true
+		}
+	}
+	return false
+}
+
+// signatureFields reads the signer's title (the last title line above the
+// signature: "PHÓ CHỦ TỊCH" under "KT. CHỦ TỊCH") and name (without
+// academic titles) from the end of the document.
+func signatureFields(d *docText, fs hoso.Fields, from int) {
+	title := -1
+	for i := len(d.lines) - 1; i >= from && i >= 0; i-- {
+		l := d.lines[i]
+		if isPositionLine(l) && l.CenterX() > 0.3 {
+			// Only the last block counts: skip a heading that merely names a
+			// post, such as the authority line under a decision's subject.
+			if i+1 < len(d.lines) && l.Top() < 0.3 && l.Page == d.lines[0].Page {
+				continue
+			}
+			title = i
+			break
+		}
+	}
+	if title < 0 {
+		return
+	}
+	tl := d.lines[title]
+	tv := strings.TrimSpace(reSignPrefixOrig(tl.Text))
+	fs["signer_title"] = d.lineField(title, len([]rune(tl.Text))-len([]rune(tv)), len([]rune(tl.Text)), tv, 0.9)
+	for i := title + 1; i < len(d.lines) && i <= title+6; i++ {
+		l := d.lines[i]
+		if abs64(l.CenterX()-tl.CenterX()) > 0.25 || l.Page != tl.Page {
+			continue
+		}
+		if reNotNameLabel.MatchString(l.Fold) {
+			continue
+		}
+		name := reAcademic.ReplaceAllString(l.Text, "")
+		if !looksLikeName(name) {
+			continue
+		}
+		off := len([]rune(l.Text)) - len([]rune(name))
+		fs["signer_name"] = d.lineField(i, off, len([]rune(l.Text)), TitleCase(name), nameConfidence(name))
+		return
+	}
+}
+
+// reSignPrefixOrig strips "KT.", "TM." and the like from a title line as
+// printed.
+func reSignPrefixOrig(s string) string {
+	f := Fold(s)
+	if m := reSignPrefix.FindStringIndex(f); m != nil {
+		return string([]rune(s)[len([]rune(f[:m[1]])):])
+	}
+	return s
+}
+
+// looksLikeName reports whether s is shaped like a Vietnamese full name: two
+// to six words, each a capitalized run of letters.
+func looksLikeName(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) < 2 || len(ws) > 6 {
+		return false
+	}
+	for _, w := range ws {
+		rs := []rune(w)
+		if !unicode.IsUpper(rs[0]) {
+			return false
+		}
+		for _, r := range rs {
+			if !unicode.IsLetter(r) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// commonSurnames are the family names most Vietnamese carry; a name that
+// starts with one is more likely read right.
+var commonSurnames = map[string]bool{}
+
+func init() {
+	for _, s := range strings.Fields("nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dao doan vuong trinh truong lam phung mai to ta ha luu dinh quach cao thai luong chau tang kieu mac nhu lai chu khuc dam trieu la lo diep hua ton tu au quan giang than khong nong luc han kim ninh ong phi vi dong bach doan khuong khuat lac hau tieu man ngo trinh nghiem be cu giap thach sam ung vien yen chu kha ngu nhu lo lanh") {
+		commonSurnames[s] = true
+	}
+}
+
+// nameConfidence rates a name read by OCR by its shape.
+func nameConfidence(name string) float64 {
+	ws := strings.Fields(name)
+	if len(ws) == 0 {
+		return 0
+	}
+	c := 0.75
+	if commonSurnames[Fold(ws[0])] {
+		c = 0.95
+	}
+	if len(ws) < 2 || len(ws) > 5 {
+		c -= 0.2
+	}
+	return c
+}

@@ -1,0 +1,270 @@
+package ocr
+
+import (
+	"image"
+	"image/color"
+	"math"
+)
+
+// ToGray converts any decoded image to 8-bit grayscale, with fast paths for
+// the types scanners produce (gray JPEG, colour JPEG, PNG).
+func ToGray(img image.Image) *image.Gray {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	switch m := img.(type) {
+	case *image.Gray:
+		if b.Min == (image.Point{}) {
+			return m
+		}
+	case *image.YCbCr:
+		// Y is the luminance: take the plane as it is.
+		out := image.NewGray(image.Rect(0, 0, w, h))
+		for y := 0; y < h; y++ {
+			off := m.YOffset(b.Min.X, b.Min.Y+y)
+			copy(out.Pix[y*w:(y+1)*w], m.Y[off:off+w])
+		}
+		return out
+	}
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			out.Pix[y*w+x] = color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray).Y
+		}
+	}
+	return out
+}
+
+// rotateQuarter turns g clockwise by deg, a multiple of 90.
+func rotateQuarter(g *image.Gray, deg int) *image.Gray {
+	deg = ((deg % 360) + 360) % 360
+	if deg == 0 {
+		return g
+	}
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	var out *image.Gray
+	if deg == 180 {
+		out = image.NewGray(image.Rect(0, 0, w, h))
+		n := len(g.Pix)
+		for i := 0; i < n; i++ {
+			out.Pix[n-1-i] = g.Pix[i]
+		}
+		return out
+	}
+	out = image.NewGray(image.Rect(0, 0, h, w))
+	for y := 0; y < h; y++ {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x, v := range row {
+			if deg == 90 { // (x, y) -> (h-1-y, x)
+				out.Pix[x*h+(h-1-y)] = v
+			} else { // 270: (x, y) -> (y, w-1-x)
+				out.Pix[(w-1-x)*h+y] = v
+			}
+		}
+	}
+	return out
+}
+
+// inkMap is a small binary view of a page for layout analysis: true where
+// there is ink. Scale is how many page pixels one cell covers.
+type inkMap struct {
+	W, H  int
+	Scale int
+	Ink   []bool
+}
+
+// newInkMap averages g down so its longer side is at most maxSide cells and
+// thresholds it with Otsu's method.
+func newInkMap(g *image.Gray, maxSide int) *inkMap {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	s := max(1, (max(w, h)+maxSide-1)/maxSide)
+	mw, mh := w/s, h/s
+	vals := make([]uint8, mw*mh)
+	var hist [256]int
+	for my := 0; my < mh; my++ {
+		for mx := 0; mx < mw; mx++ {
+			sum := 0
+			for y := my * s; y < my*s+s; y++ {
+				row := g.Pix[y*g.Stride+mx*s : y*g.Stride+mx*s+s]
+				for _, v := range row {
+					sum += int(v)
+				}
+			}
+			v := uint8(sum / (s * s))
+			vals[my*mw+mx] = v
+			hist[v]++
+		}
+	}
+	t := otsu(hist[:], len(vals))
+	m := &inkMap{W: mw, H: mh, Scale: s, Ink: make([]bool, len(vals))}
+	for i, v := range vals {
+		m.Ink[i] = int(v) < t
+	}
+	m.despeckle()
+	return m
+}
+
+// despeckle clears ink cells with fewer than two inked neighbours: scanner
+// dust, not text.
+func (m *inkMap) despeckle() {
+	keep := make([]bool, len(m.Ink))
+	for y := 1; y < m.H-1; y++ {
+		for x := 1; x < m.W-1; x++ {
+			i := y*m.W + x
+			if !m.Ink[i] {
+				continue
+			}
+			n := 0
+			for _, d := range [...]int{-m.W - 1, -m.W, -m.W + 1, -1, 1, m.W - 1, m.W, m.W + 1} {
+				if m.Ink[i+d] {
+					n++
+				}
+			}
+			keep[i] = n >= 2
+		}
+	}
+	m.Ink = keep
+}
+
+// otsu returns the threshold that best separates the histogram's two classes.
+func otsu(hist []int, total int) int {
+	var sum float64
+	for i, c := range hist {
+		sum += float64(i * c)
+	}
+	var sumB, wB float64
+	best, bestVar := 128, -1.0
+	for t := 0; t < 256; t++ {
+		wB += float64(hist[t])
+		if wB == 0 {
+			continue
+		}
+		wF := float64(total) - wB
+		if wF == 0 {
+			break
+		}
+		sumB += float64(t * hist[t])
+		mB, mF := sumB/wB, (sum-sumB)/wF
+		if v := wB * wF * (mB - mF) * (mB - mF); v > bestVar {
+			best, bestVar = t+1, v
+		}
+	}
+	return best
+}
+
+// linesAreVertical reports whether the text on the page runs top to bottom
+// (the page was scanned turned by 90 or 270 degrees): text lines modulate the
+// ink profile across them much more than along them.
+func (m *inkMap) linesAreVertical() bool {
+	rows := make([]float64, m.H)
+	cols := make([]float64, m.W)
+	for y := 0; y < m.H; y++ {
+		for x := 0; x < m.W; x++ {
+			if m.Ink[y*m.W+x] {
+				rows[y]++
+				cols[x]++
+			}
+		}
+	}
+	return modulation(cols) > 1.3*modulation(rows)
+}
+
+// modulation is the mean squared difference between neighbouring values.
+func modulation(p []float64) float64 {
+	if len(p) < 2 {
+		return 0
+	}
+	var s float64
+	for i := 1; i < len(p); i++ {
+		d := p[i] - p[i-1]
+		s += d * d
+	}
+	return s / float64(len(p)-1)
+}
+
+// skewAngle finds the small angle (degrees, positive clockwise) by which the
+// text lines are tilted: the angle whose projection of the ink onto the
+// vertical axis is sharpest.
+func (m *inkMap) skewAngle(maxDeg float64) float64 {
+	type pt struct{ x, y float64 }
+	var pts []pt
+	for y := 0; y < m.H; y++ {
+		for x := 0; x < m.W; x++ {
+			if m.Ink[y*m.W+x] {
+				pts = append(pts, pt{float64(x), float64(y)})
+			}
+		}
+	}
+	if len(pts) < 100 {
+		return 0
+	}
+	extra := int(float64(m.W)*math.Tan(maxDeg*math.Pi/180)) + 2
+	bins := make([]float64, m.H+2*extra)
+	score := func(deg float64) float64 {
+		t := math.Tan(deg * math.Pi / 180)
+		clear(bins)
+		for _, p := range pts {
+			i := int(p.y-p.x*t) + extra
+			if i >= 0 && i < len(bins) {
+				bins[i]++
+			}
+		}
+		var s float64
+		for _, b := range bins {
+			s += b * b
+		}
+		return s
+	}
+	best, bestScore := 0.0, score(0)
+	search := func(from, to, step float64) {
+		for a := from; a <= to+1e-9; a += step {
+			if s := score(a); s > bestScore {
+				best, bestScore = a, s
+			}
+		}
+	}
+	search(-maxDeg, maxDeg, 0.25)
+	c := best
+	search(c-0.25, c+0.25, 0.05)
+	return math.Round(best*100) / 100
+}
+
+// rotateSmall turns g counter-clockwise by deg degrees about its centre
+// (bilinear, white outside), which undoes a clockwise skew of deg.
+func rotateSmall(g *image.Gray, deg float64) *image.Gray {
+	if math.Abs(deg) < 0.05 {
+		return g
+	}
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	sin, cos := math.Sincos(deg * math.Pi / 180)
+	cx, cy := float64(w-1)/2, float64(h-1)/2
+	for y := 0; y < h; y++ {
+		dy := float64(y) - cy
+		// Source of (x, y) is (x, y) turned clockwise by deg about the centre.
+		xs0 := cx - dy*sin
+		ys0 := cy + dy*cos
+		row := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x := range row {
+			dx := float64(x) - cx
+			xs := xs0 + dx*cos
+			ys := ys0 + dx*sin
+			row[x] = sampleBilinear(g, xs, ys)
+		}
+	}
+	return out
+}
+
+func sampleBilinear(g *image.Gray, x, y float64) uint8 {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if x < 0 || y < 0 || x > float64(w-1) || y > float64(h-1) {
+		return 255
+	}
+	x0, y0 := int(x), int(y)
+	x1, y1 := min(x0+1, w-1), min(y0+1, h-1)
+	fx, fy := x-float64(x0), y-float64(y0)
+	p := g.Pix
+	s := g.Stride
+	top := float64(p[y0*s+x0])*(1-fx) + float64(p[y0*s+x1])*fx
+	bot := float64(p[y1*s+x0])*(1-fx) + float64(p[y1*s+x1])*fx
+	return uint8(top*(1-fy) + bot*fy + 0.5)
+}

@@ -37,6 +37,9 @@ type Word struct {
 	Text       string          `json:"text"`
 	Box        image.Rectangle `json:"box"`
 	Confidence float64         `json:"confidence"`
+	// Line identifies the text line the recognizer put the word on, unique
+	// within the page; 0 when unknown (words of a PDF text layer).
+	Line int `json:"line,omitempty"`
 }
 
 // Page is what reading one page of a file produced.
@@ -68,10 +71,10 @@ type Fields map[string]Field
 
 // Link proposes a registry person for a document (or for one of its people).
 type Link struct {
-	StaffID string  `json:"staff_id"`
-	Score   float64 `json:"score"`
-	Status  string  `json:"status"`           // LinkAuto or LinkCandidate
-	Person  *int    `json:"person,omitempty"` // index into Document.People for annex tables
+	StaffID string   `json:"staff_id"`
+	Score   float64  `json:"score"`
+	Status  string   `json:"status"`           // LinkAuto or LinkCandidate
+	Person  *int     `json:"person,omitempty"` // index into Document.People for annex tables
 	Reasons []string `json:"reasons,omitempty"`
 }
 

@@ -11,7 +11,7 @@ import (
 // Vietnamese administrative document (Decree 30/2020), or the title of a
 // diploma, certificate or evaluation form.
 var (
-	mottoPhrases = []string{"cong hoa xa hoi chu nghia", "socialist republic of"}
+	mottoPhrases   = []string{"cong hoa xa hoi chu nghia", "socialist republic of"}
 	reDiplomaTitle = regexp.MustCompile(`^(bang|the degree of|degree of)\b`)
 	formTitles     = []string{"phieu danh gia", "giay chung nhan", "chung chi", "phieu nhan xet"}
 	annexPhrases   = []string{"kem theo quyet dinh", "kem theo cong van", "kem theo to trinh", "kem theo ke hoach"}

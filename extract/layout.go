@@ -48,24 +48,18 @@ func (l Line) Top() float64 { return float64(l.Box.Min.Y) / float64(max(1, l.Pag
 
 // PageLines groups a page's words into lines in reading order: rows from the
 // top, left to right within a row; a page split by a full-height gutter is
-// read column by column.
+// read column by column. Words keep the recognizer's lines when it gave
+// them; a line is cut where a gap is much wider than a space.
 func PageLines(p hoso.Page) []Line {
 	words := usableWords(p.Words)
 	if len(words) == 0 {
 		return nil
 	}
-	hs := make([]int, len(words))
-	for i, w := range words {
-		hs[i] = w.Box.Dy()
-	}
-	slices.Sort(hs)
-	medH := max(1, hs[len(hs)/2])
-
-	rows := groupRows(words, medH)
 	var lines []Line
-	for _, r := range rows {
-		lines = append(lines, splitRow(r, medH, p)...)
+	for _, ws := range textLines(words) {
+		lines = append(lines, splitRow(ws, p)...)
 	}
+	lines = orderRows(lines)
 	if gx, ok := fullGutter(lines, p.Width); ok {
 		for i := range lines {
 			if lines[i].Box.Min.X >= gx {
@@ -73,15 +67,114 @@ func PageLines(p hoso.Page) []Line {
 			}
 		}
 		sort.SliceStable(lines, func(i, j int) bool { return lines[i].Column < lines[j].Column })
+		row, last := -1, -1
+		for i := range lines {
+			if lines[i].Row != last || (i > 0 && lines[i].Column != lines[i-1].Column) {
+				row++
+				last = lines[i].Row
+			}
+			lines[i].Row = row
+		}
 	}
+	return lines
+}
+
+// textLines groups words into text lines: by the recognizer's line when
+// known, else by vertical overlap.
+func textLines(words []hoso.Word) [][]hoso.Word {
+	if words[0].Line != 0 {
+		var out [][]hoso.Word
+		index := map[int]int{}
+		for _, w := range words {
+			i, ok := index[w.Line]
+			if !ok {
+				i = len(out)
+				index[w.Line] = i
+				out = append(out, nil)
+			}
+			out[i] = append(out[i], w)
+		}
+		return out
+	}
+	sorted := slices.Clone(words)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Box.Min.Y < sorted[j].Box.Min.Y })
+	type acc struct {
+		box   image.Rectangle
+		words []hoso.Word
+	}
+	var rows []*acc
+	for _, w := range sorted {
+		var target *acc
+		for k := len(rows) - 1; k >= 0 && k >= len(rows)-4; k-- {
+			if overlapY(rows[k].box, w.Box) >= 0.5*float64(min(rows[k].box.Dy(), w.Box.Dy())) {
+				target = rows[k]
+				break
+			}
+		}
+		if target == nil {
+			rows = append(rows, &acc{box: w.Box, words: []hoso.Word{w}})
+			continue
+		}
+		target.box = target.box.Union(w.Box)
+		target.words = append(target.words, w)
+	}
+	out := make([][]hoso.Word, len(rows))
+	for i, r := range rows {
+		out[i] = r.words
+	}
+	return out
+}
+
+func overlapY(a, b image.Rectangle) float64 {
+	return float64(max(0, min(a.Max.Y, b.Max.Y)-max(a.Min.Y, b.Min.Y)))
+}
+
+// orderRows sorts lines into rows (lines side by side share a row) from the
+// top, and left to right within a row.
+func orderRows(lines []Line) []Line {
+	sort.SliceStable(lines, func(i, j int) bool {
+		return lines[i].Box.Min.Y+lines[i].Box.Max.Y < lines[j].Box.Min.Y+lines[j].Box.Max.Y
+	})
 	row := -1
-	lastRow := -1
+	var rowBox image.Rectangle
 	for i := range lines {
-		if lines[i].Row != lastRow || (i > 0 && lines[i].Column != lines[i-1].Column) {
+		b := lines[i].Box
+		if row < 0 || overlapY(rowBox, b) < 0.5*float64(min(rowBox.Dy(), b.Dy())) {
 			row++
-			lastRow = lines[i].Row
+			rowBox = b
+		} else {
+			rowBox = rowBox.Union(b)
 		}
 		lines[i].Row = row
+	}
+	sort.SliceStable(lines, func(i, j int) bool {
+		if lines[i].Row != lines[j].Row {
+			return lines[i].Row < lines[j].Row
+		}
+		return lines[i].Box.Min.X < lines[j].Box.Min.X
+	})
+	return lines
+}
+
+// splitRow cuts a text line into lines at gaps much wider than a space.
+func splitRow(ws []hoso.Word, p hoso.Page) []Line {
+	ws = slices.Clone(ws)
+	sort.Slice(ws, func(i, j int) bool { return ws[i].Box.Min.X < ws[j].Box.Min.X })
+	hs := make([]int, len(ws))
+	for i, w := range ws {
+		hs[i] = w.Box.Dy()
+	}
+	slices.Sort(hs)
+	gap := int(1.6 * float64(max(8, hs[len(hs)/2])))
+	var lines []Line
+	start := 0
+	for i := 1; i <= len(ws); i++ {
+		if i == len(ws) || ws[i].Box.Min.X-ws[i-1].Box.Max.X > gap {
+			if l := makeLine(ws[start:i], p); len(l.Words) > 0 {
+				lines = append(lines, l)
+			}
+			start = i
+		}
 	}
 	return lines
 }
@@ -102,66 +195,6 @@ func usableWords(ws []hoso.Word) []hoso.Word {
 		out = append(out, w)
 	}
 	return out
-}
-
-type row struct {
-	words  []hoso.Word
-	cy, h  float64 // running centre and height
-	bottom int
-}
-
-// groupRows clusters words whose vertical centres agree into rows.
-func groupRows(words []hoso.Word, medH int) []*row {
-	sorted := slices.Clone(words)
-	sort.Slice(sorted, func(i, j int) bool {
-		return sorted[i].Box.Min.Y+sorted[i].Box.Max.Y < sorted[j].Box.Min.Y+sorted[j].Box.Max.Y
-	})
-	var rows []*row
-	for _, w := range sorted {
-		cy := float64(w.Box.Min.Y+w.Box.Max.Y) / 2
-		h := float64(min(w.Box.Dy(), 3*medH))
-		var target *row
-		// Look back over the last few rows: a word belongs to the row whose
-		// centre is within half a line of its own.
-		for k := len(rows) - 1; k >= 0 && k >= len(rows)-4; k-- {
-			r := rows[k]
-			if abs64(cy-r.cy) < 0.5*min(h, r.h) {
-				target = r
-				break
-			}
-		}
-		if target == nil {
-			rows = append(rows, &row{words: []hoso.Word{w}, cy: cy, h: h})
-			continue
-		}
-		n := float64(len(target.words))
-		target.cy = (target.cy*n + cy) / (n + 1)
-		target.h = (target.h*n + h) / (n + 1)
-		target.words = append(target.words, w)
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].cy < rows[j].cy })
-	return rows
-}
-
-// splitRow cuts a row into lines at gaps much wider than a space.
-func splitRow(r *row, medH int, p hoso.Page) []Line {
-	ws := r.words
-	sort.Slice(ws, func(i, j int) bool { return ws[i].Box.Min.X < ws[j].Box.Min.X })
-	gap := int(1.6 * float64(max(medH, int(r.h))))
-	var lines []Line
-	start := 0
-	for i := 1; i <= len(ws); i++ {
-		if i == len(ws) || ws[i].Box.Min.X-ws[i-1].Box.Max.X > gap {
-			if l := makeLine(ws[start:i], p); len(l.Words) > 0 {
-				lines = append(lines, l)
-			}
-			start = i
-		}
-	}
-	for i := range lines {
-		lines[i].Row = int(r.cy) // provisional: the row's centre
-	}
-	return lines
 }
 
 func makeLine(ws []hoso.Word, p hoso.Page) Line {
@@ -196,6 +229,9 @@ func fullGutter(lines []Line, pageW int) (int, bool) {
 	}
 	covered := make([]bool, pageW)
 	for _, l := range lines {
+		if l.Conf() < 0.6 || letterRatio(l.Text) < 0.6 || len([]rune(l.Text)) < 3 {
+			continue // scanner noise and stamps do not close a gutter
+		}
 		for x := max(0, l.Box.Min.X); x < min(pageW, l.Box.Max.X); x++ {
 			covered[x] = true
 		}

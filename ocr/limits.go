@@ -3,10 +3,10 @@ package ocr
 // Limits bound what reading one file may cost. Every limit is a setting; the
 // zero value of a field means "use the default".
 type Limits struct {
-	MaxFileBytes  int64         // larger files are rejected with too_large
-	MaxPages      int           // files with more pages are rejected with too_large
-	MaxPagePixels int           // a page image larger than this (width*height) is rejected
-	RenderDPI     int           // resolution used when a PDF page has to be rendered
+	MaxFileBytes  int64 // larger files are rejected with too_large
+	MaxPages      int   // files with more pages are rejected with too_large
+	MaxPagePixels int   // a page image larger than this (width*height) is rejected
+	RenderDPI     int   // resolution used when a PDF page has to be rendered
 }
 
 // DefaultLimits are sized for scans of A4/A3 paper at up to 600 dpi.

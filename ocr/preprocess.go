@@ -6,16 +6,23 @@ import (
 	"math"
 )
 
-// ToGray converts any decoded image to 8-bit grayscale, with fast paths for
-// the types scanners produce (gray JPEG, colour JPEG, PNG).
+// ToGray converts any decoded image to compact 8-bit grayscale (Stride ==
+// width, origin at 0,0), with fast paths for the types scanners produce.
 func ToGray(img image.Image) *image.Gray {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	switch m := img.(type) {
 	case *image.Gray:
-		if b.Min == (image.Point{}) {
+		// Keep it when already compact; decoders may pad rows (JPEG MCUs).
+		if b.Min == (image.Point{}) && m.Stride == w && len(m.Pix) == w*h {
 			return m
 		}
+		out := image.NewGray(image.Rect(0, 0, w, h))
+		for y := 0; y < h; y++ {
+			off := m.PixOffset(b.Min.X, b.Min.Y+y)
+			copy(out.Pix[y*w:(y+1)*w], m.Pix[off:off+w])
+		}
+		return out
 	case *image.YCbCr:
 		// Y is the luminance: take the plane as it is.
 		out := image.NewGray(image.Rect(0, 0, w, h))
@@ -267,4 +274,179 @@ func sampleBilinear(g *image.Gray, x, y float64) uint8 {
 	top := float64(p[y0*s+x0])*(1-fx) + float64(p[y0*s+x1])*fx
 	bot := float64(p[y1*s+x0])*(1-fx) + float64(p[y1*s+x1])*fx
 	return uint8(top*(1-fy) + bot*fy + 0.5)
+}
+
+// normalizeBackground flattens uneven lighting (scanner shading, page
+// curl, yellowed paper): it estimates the paper's brightness in blocks as
+// the brightest pixels there, smooths that map, and divides it out, so that
+// paper becomes white everywhere and ink keeps its contrast.
+func normalizeBackground(g *image.Gray, block int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	bw, bh := (w+block-1)/block, (h+block-1)/block
+	bg := make([]float64, bw*bh)
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			// The 95th percentile rather than the maximum ignores dust.
+			var hist [256]int
+			n := 0
+			for y := by * block; y < min(h, (by+1)*block); y++ {
+				row := g.Pix[y*g.Stride+bx*block : y*g.Stride+min(w, (bx+1)*block)]
+				for _, v := range row {
+					hist[v]++
+				}
+				n += len(row)
+			}
+			k := n / 20
+			v := 255
+			for ; v > 0 && k > 0; v-- {
+				k -= hist[v]
+			}
+			bg[by*bw+bx] = float64(v)
+		}
+	}
+	// A block that is all ink (a thick bar, a photo) takes its neighbours'
+	// paper: take the maximum over 3x3 blocks, then smooth.
+	bg = smoothGrid(maxGrid(bg, bw, bh), bw, bh)
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		fy := (float64(y)+0.5)/float64(block) - 0.5
+		y0 := clampInt(int(math.Floor(fy)), 0, bh-1)
+		y1 := clampInt(y0+1, 0, bh-1)
+		ty := clamp01(fy - float64(y0))
+		for x := 0; x < w; x++ {
+			fx := (float64(x)+0.5)/float64(block) - 0.5
+			x0 := clampInt(int(math.Floor(fx)), 0, bw-1)
+			x1 := clampInt(x0+1, 0, bw-1)
+			tx := clamp01(fx - float64(x0))
+			b := (bg[y0*bw+x0]*(1-tx)+bg[y0*bw+x1]*tx)*(1-ty) + (bg[y1*bw+x0]*(1-tx)+bg[y1*bw+x1]*tx)*ty
+			v := float64(g.Pix[y*g.Stride+x]) * 255 / math.Max(b, 40)
+			out.Pix[y*w+x] = uint8(math.Min(255, v))
+		}
+	}
+	return out
+}
+
+func maxGrid(v []float64, w, h int) []float64 {
+	out := make([]float64, len(v))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			m := 0.0
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if yy, xx := y+dy, x+dx; yy >= 0 && yy < h && xx >= 0 && xx < w {
+						m = math.Max(m, v[yy*w+xx])
+					}
+				}
+			}
+			out[y*w+x] = m
+		}
+	}
+	return out
+}
+
+func smoothGrid(v []float64, w, h int) []float64 {
+	out := make([]float64, len(v))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			var s float64
+			var n int
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					if yy, xx := y+dy, x+dx; yy >= 0 && yy < h && xx >= 0 && xx < w {
+						s += v[yy*w+xx]
+						n++
+					}
+				}
+			}
+			out[y*w+x] = s / float64(n)
+		}
+	}
+	return out
+}
+
+func clampInt(v, lo, hi int) int { return max(lo, min(hi, v)) }
+
+func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
+
+// removeRules erases long straight runs of ink, horizontal and vertical:
+// table rules, frames and underlines, which no letter makes and which
+// Tesseract would read as rows of junk. The page must be deskewed first.
+func removeRules(g *image.Gray, dpi int) {
+	const dark = 150
+	minLen := max(40, dpi/3) // a third of an inch: longer than any letter stroke
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	var spans [][3]int // y or x, start, end
+	for y := 0; y < h; y++ {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x := 0; x < w; {
+			if row[x] >= dark {
+				x++
+				continue
+			}
+			s := x
+			for x < w && row[x] < dark {
+				x++
+			}
+			if x-s >= minLen {
+				spans = append(spans, [3]int{y, s, x})
+			}
+		}
+	}
+	var vspans [][3]int
+	for x := 0; x < w; x++ {
+		for y := 0; y < h; {
+			if g.Pix[y*g.Stride+x] >= dark {
+				y++
+				continue
+			}
+			s := y
+			for y < h && g.Pix[y*g.Stride+x] < dark {
+				y++
+			}
+			if y-s >= minLen {
+				vspans = append(vspans, [3]int{x, s, y})
+			}
+		}
+	}
+	// Erase each run and the grey fringe of anti-aliasing next to it.
+	const paper = 235
+	for _, sp := range spans {
+		for y := max(0, sp[0]-2); y <= min(h-1, sp[0]+2); y++ {
+			row := g.Pix[y*g.Stride : y*g.Stride+w]
+			for x := sp[1]; x < sp[2]; x++ {
+				if y == sp[0] || row[x] < paper {
+					row[x] = 255
+				}
+			}
+		}
+	}
+	for _, sp := range vspans {
+		for x := max(0, sp[0]-2); x <= min(w-1, sp[0]+2); x++ {
+			for y := sp[1]; y < sp[2]; y++ {
+				if x == sp[0] || g.Pix[y*g.Stride+x] < paper {
+					g.Pix[y*g.Stride+x] = 255
+				}
+			}
+		}
+	}
+}
+
+// prepare readies a page for OCR: lighting flattened, text lines turned
+// horizontal (rotation says by how much the scan was turned clockwise, as
+// far as the ink shows; upside-down is found later by reading), skew undone
+// and ruling lines removed.
+func prepare(g *image.Gray, dpi int) (out *image.Gray, rotation int, skew float64) {
+	g = normalizeBackground(g, max(16, dpi/6))
+	m := newInkMap(g, 900)
+	if m.linesAreVertical() {
+		rotation = 90
+		g = rotateQuarter(g, 270) // undo a clockwise quarter turn
+		m = newInkMap(g, 900)
+	}
+	skew = m.skewAngle(5)
+	g = rotateSmall(g, skew)
+	if g.Rect.Dx()*g.Rect.Dy() > 0 {
+		removeRules(g, dpi)
+	}
+	return g, rotation, skew
 }

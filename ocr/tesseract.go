@@ -97,15 +97,7 @@ func (e *Engine) ReadPage(ctx context.Context, p *PageImage) (hoso.Page, error) 
 	if dpi <= 0 {
 		dpi = guessDPI(g.Rect.Dx(), g.Rect.Dy())
 	}
-	rotation := 0
-	m := newInkMap(g, 900)
-	if m.linesAreVertical() {
-		rotation = 90
-		g = rotateQuarter(g, 270) // undo a clockwise quarter turn
-		m = newInkMap(g, 900)
-	}
-	skew := m.skewAngle(5)
-	g = rotateSmall(g, skew)
+	g, rotation, skew := prepare(g, dpi)
 
 	words, conf, err := e.recognize(ctx, g, dpi)
 	if err != nil {
@@ -152,7 +144,7 @@ func (e *Engine) recognize(ctx context.Context, g *image.Gray, dpi int) ([]hoso.
 	if err := c.SetImageFromBytes(encodePGM(g)); err != nil {
 		return nil, 0, err
 	}
-	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
+	boxes, err := c.GetBoundingBoxesVerbose()
 	if err != nil {
 		return nil, 0, hoso.WrapError(hoso.EUnavailable, "tesseract failed", err)
 	}
@@ -164,7 +156,8 @@ func (e *Engine) recognize(ctx context.Context, g *image.Gray, dpi int) ([]hoso.
 			continue
 		}
 		conf := b.Confidence / 100
-		words = append(words, hoso.Word{Text: t, Box: b.Box, Confidence: conf})
+		line := b.BlockNum<<20 | b.ParNum<<10 | b.LineNum
+		words = append(words, hoso.Word{Text: t, Box: b.Box, Confidence: conf, Line: line})
 		l := float64(len([]rune(t)))
 		sum += conf * l
 		n += l

@@ -26,6 +26,10 @@ type FileResult struct {
 	Pages     int                      `json:"pages"`
 	Documents []hoso.ExtractedDocument `json:"documents"`
 	Error     *ErrorInfo               `json:"error"`
+
+	// OCR holds the pages as read, for callers that keep them (the queued
+	// pipeline, recorded test data); it is not part of the JSON contract.
+	OCR []hoso.Page `json:"-"`
 }
 
 // ErrorInfo is a stable error code with a message for people.
@@ -108,6 +112,7 @@ func (x *Extractor) ExtractFile(ctx context.Context, path string, pageSem chan s
 		res.Pages = 0
 		return res
 	}
+	res.OCR = pages
 	res.Documents = extract.Analyze(pages)
 	if x.Linker != nil {
 		for i := range res.Documents {

@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 
 	"hoso/ocr"
 	"hoso/pipeline"
@@ -19,6 +21,8 @@ func runExtract(ctx context.Context, args []string) error {
 	maxMB := fs.Int64("max-file-mb", envInt64("HOSO_MAX_FILE_MB", ocr.DefaultLimits.MaxFileBytes>>20), "largest file accepted, in MB (env HOSO_MAX_FILE_MB)")
 	maxPages := fs.Int("max-pages", envInt("HOSO_MAX_PAGES", ocr.DefaultLimits.MaxPages), "most pages in one file (env HOSO_MAX_PAGES)")
 	maxMP := fs.Int("max-page-megapixels", envInt("HOSO_MAX_PAGE_MEGAPIXELS", ocr.DefaultLimits.MaxPagePixels/1_000_000), "largest page image, in megapixels (env HOSO_MAX_PAGE_MEGAPIXELS)")
+	langs := fs.String("lang", envString("HOSO_OCR_LANG", "vie"), "Tesseract languages, joined by + (env HOSO_OCR_LANG)")
+	dumpOCR := fs.String("dump-ocr", "", "also write each file's OCR pages as JSON into this folder (for recorded test data)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -26,8 +30,9 @@ func runExtract(ctx context.Context, args []string) error {
 		return fmt.Errorf("no files given")
 	}
 	eng, err := ocr.NewEngine(ocr.Options{
-		Workers: *workers,
-		Limits:  ocr.Limits{MaxFileBytes: *maxMB << 20, MaxPages: *maxPages, MaxPagePixels: *maxMP * 1_000_000},
+		Workers:   *workers,
+		Languages: strings.Split(*langs, "+"),
+		Limits:    ocr.Limits{MaxFileBytes: *maxMB << 20, MaxPages: *maxPages, MaxPagePixels: *maxMP * 1_000_000},
 	})
 	if err != nil {
 		return err
@@ -39,6 +44,11 @@ func runExtract(ctx context.Context, args []string) error {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	return x.Run(ctx, fs.Args(), func(r pipeline.FileResult) error {
+		if *dumpOCR != "" && r.Error == nil {
+			if err := writeOCR(*dumpOCR, r); err != nil {
+				return err
+			}
+		}
 		if err := enc.Encode(r); err != nil {
 			return err
 		}
@@ -62,6 +72,25 @@ func envInt64(key string, def int64) int64 {
 		if _, err := fmt.Sscan(s, &v); err == nil {
 			return v
 		}
+	}
+	return def
+}
+
+// writeOCR saves a file's OCR pages as DIR/<base name>.json.
+func writeOCR(dir string, r pipeline.FileResult) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	b, err := json.Marshal(r.OCR)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, filepath.Base(r.File)+".json"), b, 0o644)
+}
+
+func envString(key, def string) string {
+	if s := os.Getenv(key); s != "" {
+		return s
 	}
 	return def
 }

@@ -445,8 +445,83 @@ func prepare(g *image.Gray, dpi int) (out *image.Gray, rotation int, skew float6
 	}
 	skew = m.skewAngle(5)
 	g = rotateSmall(g, skew)
-	if g.Rect.Dx()*g.Rect.Dy() > 0 {
-		removeRules(g, dpi)
-	}
+	removeRules(g, dpi)
+	despeckle(g, dpi)
 	return g, rotation, skew
+}
+
+// despeckle erases specks of scanner noise: connected blobs of ink smaller
+// than a diacritic's dot that have no other ink near them. Marks that sit
+// next to letters (the dots and hooks of Vietnamese) are kept.
+func despeckle(g *image.Gray, dpi int) {
+	const dark = 200
+	// Near-white is paper: clear it, so faint dust and shading go too.
+	for i, v := range g.Pix {
+		if v >= 215 {
+			g.Pix[i] = 255
+		}
+	}
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	maxArea := max(4, dpi*dpi/1600) // 25 px at 200 dpi
+	radius := max(4, dpi/25)
+	label := make([]int32, w*h)
+	type blob struct {
+		x0, y0, x1, y1, area int
+	}
+	var blobs []blob
+	stack := make([]int, 0, 1024)
+	for i := range label {
+		if label[i] != 0 || g.Pix[i] >= dark {
+			continue
+		}
+		id := int32(len(blobs) + 1)
+		b := blob{x0: w, y0: h, x1: -1, y1: -1}
+		stack = append(stack[:0], i)
+		label[i] = id
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := p%w, p/w
+			b.area++
+			b.x0, b.y0, b.x1, b.y1 = min(b.x0, x), min(b.y0, y), max(b.x1, x), max(b.y1, y)
+			for _, q := range [4]int{p - 1, p + 1, p - w, p + w} {
+				if q < 0 || q >= len(label) || (q == p-1 && x == 0) || (q == p+1 && x == w-1) {
+					continue
+				}
+				if label[q] == 0 && g.Pix[q] < dark {
+					label[q] = id
+					stack = append(stack, q)
+				}
+			}
+		}
+		blobs = append(blobs, b)
+	}
+	// Integral image of the ink that belongs to blobs too big to be specks.
+	integ := make([]int32, (w+1)*(h+1))
+	for y := 0; y < h; y++ {
+		var run int32
+		for x := 0; x < w; x++ {
+			if l := label[y*w+x]; l != 0 && blobs[l-1].area > maxArea {
+				run++
+			}
+			integ[(y+1)*(w+1)+x+1] = integ[y*(w+1)+x+1] + run
+		}
+	}
+	count := func(x0, y0, x1, y1 int) int32 { // inclusive box, clamped
+		x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w-1, x1), min(h-1, y1)
+		return integ[(y1+1)*(w+1)+x1+1] - integ[y0*(w+1)+x1+1] - integ[(y1+1)*(w+1)+x0] + integ[y0*(w+1)+x0]
+	}
+	for i, b := range blobs {
+		if b.area > maxArea || count(b.x0-radius, b.y0-radius, b.x1+radius, b.y1+radius) > 0 {
+			continue
+		}
+		id := int32(i + 1)
+		for y := b.y0; y <= b.y1; y++ {
+			for x := b.x0; x <= b.x1; x++ {
+				if label[y*w+x] == id {
+					g.Pix[y*g.Stride+x] = 255
+				}
+			}
+		}
+	}
 }

@@ -159,7 +159,11 @@ func orderRows(lines []Line) []Line {
 // splitRow cuts a text line into lines at gaps much wider than a space.
 func splitRow(ws []hoso.Word, p hoso.Page) []Line {
 	ws = slices.Clone(ws)
-	sort.Slice(ws, func(i, j int) bool { return ws[i].Box.Min.X < ws[j].Box.Min.X })
+	if ws[0].Line == 0 {
+		// Words grouped by geometry: put them left to right. The
+		// recognizer's lines (and table cells) are in reading order already.
+		sort.Slice(ws, func(i, j int) bool { return ws[i].Box.Min.X < ws[j].Box.Min.X })
+	}
 	hs := make([]int, len(ws))
 	for i, w := range ws {
 		hs[i] = w.Box.Dy()

@@ -158,36 +158,6 @@ func otsu(hist []int, total int) int {
 	return best
 }
 
-// linesAreVertical reports whether the text on the page runs top to bottom
-// (the page was scanned turned by 90 or 270 degrees): text lines modulate the
-// ink profile across them much more than along them.
-func (m *inkMap) linesAreVertical() bool {
-	rows := make([]float64, m.H)
-	cols := make([]float64, m.W)
-	for y := 0; y < m.H; y++ {
-		for x := 0; x < m.W; x++ {
-			if m.Ink[y*m.W+x] {
-				rows[y]++
-				cols[x]++
-			}
-		}
-	}
-	return modulation(cols) > 1.3*modulation(rows)
-}
-
-// modulation is the mean squared difference between neighbouring values.
-func modulation(p []float64) float64 {
-	if len(p) < 2 {
-		return 0
-	}
-	var s float64
-	for i := 1; i < len(p); i++ {
-		d := p[i] - p[i-1]
-		s += d * d
-	}
-	return s / float64(len(p)-1)
-}
-
 // skewAngle finds the small angle (degrees, positive clockwise) by which the
 // text lines are tilted: the angle whose projection of the ink onto the
 // vertical axis is sharpest.
@@ -371,11 +341,11 @@ func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
 // removeRules erases long straight runs of ink, horizontal and vertical:
 // table rules, frames and underlines, which no letter makes and which
 // Tesseract would read as rows of junk. The page must be deskewed first.
-func removeRules(g *image.Gray, dpi int) {
+func removeRules(g *image.Gray, dpi int) (hspans, vspans []span) {
 	const dark = 150
 	minLen := max(40, dpi/3) // a third of an inch: longer than any letter stroke
 	w, h := g.Rect.Dx(), g.Rect.Dy()
-	var spans [][3]int // y or x, start, end
+	var spans []span
 	for y := 0; y < h; y++ {
 		row := g.Pix[y*g.Stride : y*g.Stride+w]
 		for x := 0; x < w; {
@@ -388,11 +358,10 @@ func removeRules(g *image.Gray, dpi int) {
 				x++
 			}
 			if x-s >= minLen {
-				spans = append(spans, [3]int{y, s, x})
+				spans = append(spans, span{y, s, x})
 			}
 		}
 	}
-	var vspans [][3]int
 	for x := 0; x < w; x++ {
 		for y := 0; y < h; {
 			if g.Pix[y*g.Stride+x] >= dark {
@@ -404,50 +373,56 @@ func removeRules(g *image.Gray, dpi int) {
 				y++
 			}
 			if y-s >= minLen {
-				vspans = append(vspans, [3]int{x, s, y})
+				vspans = append(vspans, span{x, s, y})
 			}
 		}
 	}
 	// Erase each run and the grey fringe of anti-aliasing next to it.
 	const paper = 235
 	for _, sp := range spans {
-		for y := max(0, sp[0]-2); y <= min(h-1, sp[0]+2); y++ {
+		for y := max(0, sp.pos-2); y <= min(h-1, sp.pos+2); y++ {
 			row := g.Pix[y*g.Stride : y*g.Stride+w]
-			for x := sp[1]; x < sp[2]; x++ {
-				if y == sp[0] || row[x] < paper {
+			for x := sp.start; x < sp.end; x++ {
+				if y == sp.pos || row[x] < paper {
 					row[x] = 255
 				}
 			}
 		}
 	}
 	for _, sp := range vspans {
-		for x := max(0, sp[0]-2); x <= min(w-1, sp[0]+2); x++ {
-			for y := sp[1]; y < sp[2]; y++ {
-				if x == sp[0] || g.Pix[y*g.Stride+x] < paper {
+		for x := max(0, sp.pos-2); x <= min(w-1, sp.pos+2); x++ {
+			for y := sp.start; y < sp.end; y++ {
+				if x == sp.pos || g.Pix[y*g.Stride+x] < paper {
 					g.Pix[y*g.Stride+x] = 255
 				}
 			}
 		}
 	}
+	return spans, vspans
 }
 
-// prepare readies a page for OCR: lighting flattened, text lines turned
-// horizontal (rotation says by how much the scan was turned clockwise, as
-// far as the ink shows; upside-down is found later by reading), skew undone
-// and ruling lines removed.
-func prepare(g *image.Gray, dpi int) (out *image.Gray, rotation int, skew float64) {
-	g = normalizeBackground(g, max(16, dpi/6))
-	m := newInkMap(g, 900)
-	if m.linesAreVertical() {
-		rotation = 90
-		g = rotateQuarter(g, 270) // undo a clockwise quarter turn
-		m = newInkMap(g, 900)
+// span is a straight run of ink: at position pos (y for a horizontal run, x
+// for a vertical one), from start to end.
+type span struct{ pos, start, end int }
+
+// prepare readies an upright page for OCR: skew undone and ruling lines
+// removed; the cells of ruled tables are returned.
+func prepare(g *image.Gray, dpi int) (out *image.Gray, skew float64, cells []image.Rectangle) {
+	skew = newInkMap(g, 900).skewAngle(5)
+	if r := rotateSmall(g, skew); r != g {
+		g = r
+	} else {
+		g = cloneGray(g) // rules are removed in place: never touch the caller's image
 	}
-	skew = m.skewAngle(5)
-	g = rotateSmall(g, skew)
-	removeRules(g, dpi)
+	hs, vs := removeRules(g, dpi)
 	despeckle(g, dpi)
-	return g, rotation, skew
+	return g, skew, tableCells(hs, vs, g.Rect.Dx(), dpi)
+}
+
+func cloneGray(g *image.Gray) *image.Gray {
+	out := image.NewGray(g.Rect)
+	copy(out.Pix, g.Pix)
+	return out
 }
 
 // despeckle erases specks of scanner noise: connected blobs of ink smaller

@@ -34,7 +34,13 @@ type Options struct {
 // measured far faster than Tesseract's own OpenMP threading.
 type Engine struct {
 	opts    Options
-	clients chan *gosseract.Client
+	workers chan *worker
+}
+
+// worker is one Tesseract engine for reading and one for orientation.
+type worker struct {
+	c   *gosseract.Client
+	osd *osd
 }
 
 // NewEngine starts opts.Workers Tesseract engines.
@@ -52,9 +58,15 @@ func NewEngine(opts Options) (*Engine, error) {
 		opts.FlipConfidence = 0.70
 	}
 	opts.Limits = opts.Limits.withDefaults()
-	e := &Engine{opts: opts, clients: make(chan *gosseract.Client, opts.Workers)}
+	e := &Engine{opts: opts, workers: make(chan *worker, opts.Workers)}
 	for i := 0; i < opts.Workers; i++ {
 		c := gosseract.NewClient()
+		w := &worker{c: c, osd: newOSD()}
+		if w.osd == nil {
+			c.Close()
+			e.Close()
+			return nil, hoso.Errorf(hoso.EUnavailable, "tesseract orientation detection cannot start (is osd.traineddata installed?)")
+		}
 		if err := c.SetLanguage(opts.Languages...); err != nil {
 			e.Close()
 			return nil, hoso.WrapError(hoso.EUnavailable, "tesseract cannot start", err)
@@ -63,7 +75,7 @@ func NewEngine(opts Options) (*Engine, error) {
 			e.Close()
 			return nil, hoso.WrapError(hoso.EUnavailable, "tesseract cannot start", err)
 		}
-		e.clients <- c
+		e.workers <- w
 	}
 	return e, nil
 }
@@ -78,8 +90,9 @@ func (e *Engine) Limits() Limits { return e.opts.Limits }
 func (e *Engine) Close() error {
 	for {
 		select {
-		case c := <-e.clients:
-			c.Close()
+		case w := <-e.workers:
+			w.c.Close()
+			w.osd.close()
 		default:
 			return nil
 		}
@@ -97,9 +110,16 @@ func (e *Engine) ReadPage(ctx context.Context, p *PageImage) (hoso.Page, error) 
 	if dpi <= 0 {
 		dpi = guessDPI(g.Rect.Dx(), g.Rect.Dy())
 	}
-	g, rotation, skew := prepare(g, dpi)
+	g = normalizeBackground(g, max(16, dpi/6))
+	turn, err := e.orientation(ctx, g, dpi)
+	if err != nil {
+		return hoso.Page{}, fmt.Errorf("ocr page %d: %w", p.Number, err)
+	}
+	rotation := turn
+	g = rotateQuarter(g, 360-turn)
+	g, skew, cells := prepare(g, dpi)
 
-	words, conf, err := e.recognize(ctx, g, dpi)
+	words, conf, err := e.readWords(ctx, g, dpi, cells)
 	if err != nil {
 		return hoso.Page{}, fmt.Errorf("ocr page %d: %w", p.Number, err)
 	}
@@ -109,7 +129,7 @@ func (e *Engine) ReadPage(ctx context.Context, p *PageImage) (hoso.Page, error) 
 		base, baseRotation := g, rotation
 		for _, turn := range []int{180, 90, 270} {
 			tg := rotateQuarter(base, turn)
-			tw, tconf, err := e.recognize(ctx, tg, dpi)
+			tw, tconf, err := e.recognize(ctx, tg, dpi, e.opts.PageSegMode)
 			if err != nil {
 				return hoso.Page{}, fmt.Errorf("ocr page %d turned %d: %w", p.Number, turn, err)
 			}
@@ -128,16 +148,53 @@ func (e *Engine) ReadPage(ctx context.Context, p *PageImage) (hoso.Page, error) 
 	}, nil
 }
 
-// recognize runs one engine on g and returns its words and their mean
-// confidence (weighted by length).
-func (e *Engine) recognize(ctx context.Context, g *image.Gray, dpi int) ([]hoso.Word, float64, error) {
-	var c *gosseract.Client
-	select {
-	case c = <-e.clients:
-	case <-ctx.Done():
-		return nil, 0, ctx.Err()
+// cellLine numbers the text of table cells apart from Tesseract's lines:
+// all the words of one cell form one line, in reading order.
+const cellLine = 1 << 30
+
+// readWords reads a prepared page: the text outside tables with automatic
+// layout, and each table cell as a block of its own.
+func (e *Engine) readWords(ctx context.Context, g *image.Gray, dpi int, cells []image.Rectangle) ([]hoso.Word, float64, error) {
+	if len(cells) == 0 {
+		return e.recognize(ctx, g, dpi, e.opts.PageSegMode)
 	}
-	defer func() { e.clients <- c }()
+	words, conf, err := e.recognize(ctx, whiten(g, cells), dpi, e.opts.PageSegMode)
+	if err != nil {
+		return nil, 0, err
+	}
+	sum, n := conf*float64(len(words)), float64(len(words))
+	const margin = 10
+	for i, r := range cells {
+		cw, cconf, err := e.recognize(ctx, crop(g, r, margin), dpi, int(gosseract.PSM_SINGLE_BLOCK))
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, w := range cw {
+			w.Box = w.Box.Add(r.Min.Sub(image.Pt(margin, margin)))
+			w.Line = cellLine + i
+			words = append(words, w)
+		}
+		sum += cconf * float64(len(cw))
+		n += float64(len(cw))
+	}
+	if n == 0 {
+		return words, 0, nil
+	}
+	return words, sum / n, nil
+}
+
+// recognize runs one engine on g with the page segmentation mode psm and
+// returns its words and their mean confidence (weighted by length).
+func (e *Engine) recognize(ctx context.Context, g *image.Gray, dpi, psm int) ([]hoso.Word, float64, error) {
+	w, err := e.acquire(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer e.release(w)
+	c := w.c
+	if err := c.SetPageSegMode(gosseract.PageSegMode(psm)); err != nil {
+		return nil, 0, err
+	}
 	if err := c.SetVariable("user_defined_dpi", strconv.Itoa(dpi)); err != nil {
 		return nil, 0, err
 	}
@@ -166,6 +223,32 @@ func (e *Engine) recognize(ctx context.Context, g *image.Gray, dpi int) ([]hoso.
 		return words, 0, nil
 	}
 	return words, sum / n, nil
+}
+
+func (e *Engine) acquire(ctx context.Context) (*worker, error) {
+	select {
+	case w := <-e.workers:
+		return w, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (e *Engine) release(w *worker) { e.workers <- w }
+
+// orientation tells how far the page's content is turned clockwise (0, 90,
+// 180, 270) with Tesseract's orientation detection; 0 when it cannot tell.
+func (e *Engine) orientation(ctx context.Context, g *image.Gray, dpi int) (int, error) {
+	w, err := e.acquire(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer e.release(w)
+	turn, _, ok := w.osd.orientation(g, dpi)
+	if !ok {
+		return 0, nil
+	}
+	return turn, nil
 }
 
 // encodePGM writes g as a binary PGM, which leptonica reads without any

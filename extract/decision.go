@@ -30,10 +30,10 @@ var (
 	reStepsAny    = regexp.MustCompile(`bac\s*(` + dig + `{1,2})\s*[,;]?\s*he\s*so\s*(?:luong\s*)?(` + coefPat + `)`)
 	rePercentTo   = regexp.MustCompile(`len\s*(` + dig + `{1,2})\s*%`)
 	rePercent     = regexp.MustCompile(`vuot\s*khung\s*(?:la\s*)?(` + dig + `{1,2})\s*%`)
-	rePosition    = regexp.MustCompile(`giu\s*chuc\s*vu\s+(.+?)\s*(?:,|\.|;|\bke\s*tu\b|\bnhiem\s*ky\b|\bthoi\s*han\b)`)
-	reToUnit      = regexp.MustCompile(`den\s*(?:lam\s*viec|nhan\s*cong\s*tac|cong\s*tac|nhan\s*nhiem\s*vu)\s*tai\s+(.+?)\s*(?:,|\.|;|\btrong\s*thoi\s*han\b|\bke\s*tu\b)`)
-	reRecruitUnit = regexp.MustCompile(`vao\s*lam\s*(?:cong\s*chuc|vien\s*chuc|viec|nhan\s*vien)?\s*(?:tai|o)\s+(.+?)\s*(?:,|\.|;|\bke\s*tu\b)`)
-	reAfterBirth  = regexp.MustCompile(`^\s*,\s*(.+?)\s*(?:,|\.|;|\bnhu\s*sau\b|\bvao\s*lam\b|\bso\s*dinh\s*danh\b)`)
+	rePosition    = regexp.MustCompile(`(?s)giu\s*chuc\s*vu\s+(.+?)\s*(?:,|\.|;|\bke\s*tu\b|\bnhiem\s*ky\b|\bthoi\s*han\b)`)
+	reToUnit      = regexp.MustCompile(`(?s)den\s*(?:lam\s*viec|nhan\s*cong\s*tac|cong\s*tac|nhan\s*nhiem\s*vu)\s*tai\s+(.+?)\s*(?:,|\.|;|\btrong\s*thoi\s*han\b|\bke\s*tu\b)`)
+	reRecruitUnit = regexp.MustCompile(`(?s)vao\s*lam\s*(?:cong\s*chuc|vien\s*chuc|viec|nhan\s*vien)?\s*(?:tai|o)\s+(.+?)\s*(?:,|\.|;|\bke\s*tu\b)`)
+	reAfterBirth  = regexp.MustCompile(`(?s)^\s*,\s*(.+?)\s*(?:,|\.|;|\bnhu\s*sau\b|\bvao\s*lam\b|\bso\s*dinh\s*danh\b)`)
 )
 
 // decisionFields reads the person and the change a decision makes from its

@@ -152,8 +152,8 @@ func institutionFromConferral(d *docText, titleLine int, fs hoso.Fields) {
 		if strings.Contains(l.Fold, "doc lap") || strings.Contains(l.Fold, "cong hoa") {
 			break
 		}
-		if !isUpperText(l.Text) {
-			continue // "cấp"
+		if !isUpperText(l.Text) || !hasNonASCII(l.Text) {
+			continue // "cấp", or the English half
 		}
 		idx = append([]int{i}, idx...)
 	}
@@ -244,4 +244,15 @@ func evaluationFields(d *docText, ti titleInfo, fs hoso.Fields) {
 	if found {
 		fs["rating"] = last
 	}
+}
+
+// hasNonASCII reports whether s has a letter outside ASCII: Vietnamese text
+// as opposed to the English half of a bilingual diploma.
+func hasNonASCII(s string) bool {
+	for _, r := range s {
+		if r > 127 {
+			return true
+		}
+	}
+	return false
 }

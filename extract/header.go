@@ -38,8 +38,11 @@ var (
 func findTitle(d *docText) titleInfo {
 	ti := titleInfo{line: -1, subjEnd: -1, subjBeg: -1}
 	for i, l := range d.lines {
-		if l.Page != d.lines[0].Page || l.Top() > 0.6 {
+		if l.Page != d.lines[0].Page {
 			break
+		}
+		if l.Top() > 0.6 {
+			continue // the right half of a bilingual diploma starts again at the top
 		}
 		f := strings.Trim(l.Fold, " .:")
 		up := isUpperText(l.Text)

@@ -23,17 +23,49 @@ var (
 	reNotNameLabel = regexp.MustCompile(`^(so|noi nhan|ngay|reg|serial|date|ky|\(ky|nguoi)`)
 )
 
-func isPositionLine(l Line) bool {
+// positionOf returns the post a title line names, in its canonical
+// spelling ("PHÓ CHỦ TỊCH"), and where in the line it starts (runes); ok is
+// false when the line names none. Stray marks before it (a stamp's edge) are
+// skipped, and diacritics OCR lost or confused are restored from the closed
+// list of posts.
+func positionOf(l Line) (canon string, start int, ok bool) {
 	if !isUpperText(l.Text) || len([]rune(l.Text)) > 60 {
-		return false
+		return "", 0, false
 	}
-	f := reSignPrefix.ReplaceAllString(l.Fold, "")
-	for _, p := range positionWords {
-		if strings.HasPrefix(f, p) || strings.HasPrefix(f, "pho "+p) {
-			return true
+	f := []rune(l.Fold)
+	i := 0
+	for i < len(f) && !unicode.IsLetter(f[i]) {
+		i++
+	}
+	rest := string(f[i:])
+	if m := reSignPrefix.FindStringIndex(rest); m != nil {
+		i += len([]rune(rest[:m[1]]))
+		rest = rest[m[1]:]
+	}
+	rest = strings.TrimRight(rest, " .,:;")
+	for _, p := range positionTitles {
+		fp := Fold(p)
+		if rest == fp || rest == "pho "+fp {
+			if strings.HasPrefix(rest, "pho ") {
+				return "PHÓ " + p, i, true
+			}
+			return p, i, true
 		}
 	}
-	return false
+	return "", 0, false
+}
+
+// positionTitles are the posts that sign, as printed in capitals.
+var positionTitles = []string{
+	"CHỦ TỊCH", "GIÁM ĐỐC", "HIỆU TRƯỞNG", "VIỆN TRƯỞNG", "TRƯỞNG PHÒNG", "CHÁNH VĂN PHÒNG", "BÍ THƯ",
+	"THỦ TRƯỞNG", "CỤC TRƯỞNG", "CHI CỤC TRƯỞNG", "TRƯỞNG BAN", "TỔNG GIÁM ĐỐC", "BỘ TRƯỞNG", "CHÁNH ÁN",
+	"CHÁNH THANH TRA", "TRƯỞNG KHOA", "CHỦ NHIỆM", "HIỆU PHÓ", "THỨ TRƯỞNG", "PHÓ TRƯỞNG PHÒNG",
+	"TỔNG CỤC TRƯỞNG", "GIÁM ĐỐC SỞ", "CHỦ TỊCH ỦY BAN NHÂN DÂN", "TRƯỞNG ĐOÀN",
+}
+
+func isPositionLine(l Line) bool {
+	_, _, ok := positionOf(l)
+	return ok
 }
 
 // signatureFields reads the signer's title (the last title line above the
@@ -57,8 +89,12 @@ func signatureFields(d *docText, fs hoso.Fields, from int) {
 		return
 	}
 	tl := d.lines[title]
-	tv := strings.TrimSpace(reSignPrefixOrig(tl.Text))
-	fs["signer_title"] = d.lineField(title, len([]rune(tl.Text))-len([]rune(tv)), len([]rune(tl.Text)), tv, 0.9)
+	canon, start, _ := positionOf(tl)
+	conf := 0.92
+	if Clean(string([]rune(tl.Text)[start:])) != canon && !strings.HasPrefix(string([]rune(tl.Text)[start:]), canon) {
+		conf = 0.8 // spelling restored from the list of posts
+	}
+	fs["signer_title"] = d.lineField(title, start, len([]rune(tl.Text)), canon, conf)
 	for i := title + 1; i < len(d.lines) && i <= title+6; i++ {
 		l := d.lines[i]
 		if abs64(l.CenterX()-tl.CenterX()) > 0.25 || l.Page != tl.Page {
@@ -75,16 +111,6 @@ func signatureFields(d *docText, fs hoso.Fields, from int) {
 		fs["signer_name"] = d.lineField(i, off, len([]rune(l.Text)), TitleCase(name), nameConfidence(name))
 		return
 	}
-}
-
-// reSignPrefixOrig strips "KT.", "TM." and the like from a title line as
-// printed.
-func reSignPrefixOrig(s string) string {
-	f := Fold(s)
-	if m := reSignPrefix.FindStringIndex(f); m != nil {
-		return string([]rune(s)[len([]rune(f[:m[1]])):])
-	}
-	return s
 }
 
 // looksLikeName reports whether s is shaped like a Vietnamese full name: two

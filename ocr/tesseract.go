@@ -61,6 +61,16 @@ func NewEngine(opts Options) (*Engine, error) {
 	e := &Engine{opts: opts, workers: make(chan *worker, opts.Workers)}
 	for i := 0; i < opts.Workers; i++ {
 		c := gosseract.NewClient()
+		// Tesseract's adaptive classifier learns from each page it reads and
+		// changes how it reads the next: each page must read the same
+		// whatever came before (and whichever engine reads it).
+		for k, v := range map[string]string{"classify_enable_learning": "0", "classify_enable_adaptive_matcher": "0"} {
+			if err := c.SetVariable(gosseract.SettableVariable(k), v); err != nil {
+				c.Close()
+				e.Close()
+				return nil, hoso.WrapError(hoso.EUnavailable, "tesseract cannot start", err)
+			}
+		}
 		w := &worker{c: c, osd: newOSD()}
 		if w.osd == nil {
 			c.Close()
@@ -105,21 +115,32 @@ func (e *Engine) ReadPage(ctx context.Context, p *PageImage) (hoso.Page, error) 
 	if p.Gray == nil {
 		return hoso.Page{Number: p.Number, Width: p.Size.X, Height: p.Size.Y, DPI: p.DPI, Words: p.Words, Source: "text"}, nil
 	}
+	// One engine reads the whole page, starting afresh: Tesseract carries
+	// state from one image to the next, and a page must read the same
+	// whatever was read before it.
+	w, err := e.acquire(ctx)
+	if err != nil {
+		return hoso.Page{}, err
+	}
+	defer e.release(w)
+	if err := w.reset(e.opts.Languages); err != nil {
+		return hoso.Page{}, err
+	}
 	g := p.Gray
 	dpi := p.DPI
 	if dpi <= 0 {
 		dpi = guessDPI(g.Rect.Dx(), g.Rect.Dy())
 	}
 	g = normalizeBackground(g, max(16, dpi/6))
-	turn, err := e.orientation(ctx, g, dpi)
-	if err != nil {
-		return hoso.Page{}, fmt.Errorf("ocr page %d: %w", p.Number, err)
+	turn, _, ok := w.osd.orientation(g, dpi)
+	if !ok {
+		turn = 0 // too little text to tell: read it as it is
 	}
 	rotation := turn
 	g = rotateQuarter(g, 360-turn)
 	g, skew, cells := prepare(g, dpi)
 
-	words, conf, err := e.readWords(ctx, g, dpi, cells)
+	words, conf, err := w.readWords(g, dpi, cells, e.opts.PageSegMode)
 	if err != nil {
 		return hoso.Page{}, fmt.Errorf("ocr page %d: %w", p.Number, err)
 	}
@@ -129,7 +150,7 @@ func (e *Engine) ReadPage(ctx context.Context, p *PageImage) (hoso.Page, error) 
 		base, baseRotation := g, rotation
 		for _, turn := range []int{180, 90, 270} {
 			tg := rotateQuarter(base, turn)
-			tw, tconf, err := e.recognize(ctx, tg, dpi, e.opts.PageSegMode)
+			tw, tconf, err := w.recognize(tg, dpi, e.opts.PageSegMode)
 			if err != nil {
 				return hoso.Page{}, fmt.Errorf("ocr page %d turned %d: %w", p.Number, turn, err)
 			}
@@ -154,25 +175,25 @@ const cellLine = 1 << 30
 
 // readWords reads a prepared page: the text outside tables with automatic
 // layout, and each table cell as a block of its own.
-func (e *Engine) readWords(ctx context.Context, g *image.Gray, dpi int, cells []image.Rectangle) ([]hoso.Word, float64, error) {
+func (w *worker) readWords(g *image.Gray, dpi int, cells []image.Rectangle, psm int) ([]hoso.Word, float64, error) {
 	if len(cells) == 0 {
-		return e.recognize(ctx, g, dpi, e.opts.PageSegMode)
+		return w.recognize(g, dpi, psm)
 	}
-	words, conf, err := e.recognize(ctx, whiten(g, cells), dpi, e.opts.PageSegMode)
+	words, conf, err := w.recognize(whiten(g, cells), dpi, psm)
 	if err != nil {
 		return nil, 0, err
 	}
 	sum, n := conf*float64(len(words)), float64(len(words))
 	const margin = 10
 	for i, r := range cells {
-		cw, cconf, err := e.recognize(ctx, crop(g, r, margin), dpi, int(gosseract.PSM_SINGLE_BLOCK))
+		cw, cconf, err := w.recognize(crop(g, r, margin), dpi, int(gosseract.PSM_SINGLE_BLOCK))
 		if err != nil {
 			return nil, 0, err
 		}
-		for _, w := range cw {
-			w.Box = w.Box.Add(r.Min.Sub(image.Pt(margin, margin)))
-			w.Line = cellLine + i
-			words = append(words, w)
+		for _, cwd := range cw {
+			cwd.Box = cwd.Box.Add(r.Min.Sub(image.Pt(margin, margin)))
+			cwd.Line = cellLine + i
+			words = append(words, cwd)
 		}
 		sum += cconf * float64(len(cw))
 		n += float64(len(cw))
@@ -185,12 +206,7 @@ func (e *Engine) readWords(ctx context.Context, g *image.Gray, dpi int, cells []
 
 // recognize runs one engine on g with the page segmentation mode psm and
 // returns its words and their mean confidence (weighted by length).
-func (e *Engine) recognize(ctx context.Context, g *image.Gray, dpi, psm int) ([]hoso.Word, float64, error) {
-	w, err := e.acquire(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer e.release(w)
+func (w *worker) recognize(g *image.Gray, dpi, psm int) ([]hoso.Word, float64, error) {
 	c := w.c
 	if err := c.SetPageSegMode(gosseract.PageSegMode(psm)); err != nil {
 		return nil, 0, err
@@ -236,19 +252,10 @@ func (e *Engine) acquire(ctx context.Context) (*worker, error) {
 
 func (e *Engine) release(w *worker) { e.workers <- w }
 
-// orientation tells how far the page's content is turned clockwise (0, 90,
-// 180, 270) with Tesseract's orientation detection; 0 when it cannot tell.
-func (e *Engine) orientation(ctx context.Context, g *image.Gray, dpi int) (int, error) {
-	w, err := e.acquire(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer e.release(w)
-	turn, _, ok := w.osd.orientation(g, dpi)
-	if !ok {
-		return 0, nil
-	}
-	return turn, nil
+// reset makes the engine start afresh on its next image (it reloads the
+// language model, which Tesseract keeps cached in memory).
+func (w *worker) reset(langs []string) error {
+	return w.c.SetLanguage(langs...)
 }
 
 // encodePGM writes g as a binary PGM, which leptonica reads without any

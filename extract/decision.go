@@ -240,6 +240,11 @@ func splitPostUnit(s string) (post, unit string, off int) {
 			pos += len(rs)
 			continue
 		}
+		// "Trưởng" (head of) folds like "Trường" (school): it opens a post.
+		if strings.HasPrefix(strings.ToLower(w), "trưởng") {
+			pos += len(rs)
+			continue
+		}
 		rest := Fold(strings.Join(words[i:], " ")) + " "
 		for _, u := range unitWords {
 			if strings.HasPrefix(rest, u+" ") {

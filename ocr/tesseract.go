@@ -23,8 +23,9 @@ type Options struct {
 	// PageSegMode is Tesseract's page segmentation mode; default 3 (fully
 	// automatic), chosen by measurement (see README: OCR).
 	PageSegMode int
-	// FlipConfidence: when a page's mean word confidence is below this, the
-	// page is also read turned by 180 degrees and the better reading kept.
+	// FlipConfidence: when orientation detection found nothing and a page's
+	// mean word confidence is below this, the page is also read turned each
+	// other way and the best reading kept.
 	FlipConfidence float64
 	Limits         Limits
 }
@@ -132,9 +133,9 @@ func (e *Engine) ReadPage(ctx context.Context, p *PageImage) (hoso.Page, error) 
 		dpi = guessDPI(g.Rect.Dx(), g.Rect.Dy())
 	}
 	g = normalizeBackground(g, max(16, dpi/6))
-	turn, _, ok := w.osd.orientation(g, dpi)
-	if !ok {
-		turn = 0 // too little text to tell: read it as it is
+	turn, _, osdOK := w.osd.orientation(g, dpi)
+	if !osdOK {
+		turn = 0 // no letters to tell by: a poor reading below tries the other ways
 	}
 	rotation := turn
 	g = rotateQuarter(g, 360-turn)
@@ -146,7 +147,7 @@ func (e *Engine) ReadPage(ctx context.Context, p *PageImage) (hoso.Page, error) 
 	}
 	// A poor reading may be a page upside down, or turned a quarter when the
 	// ink was too sparse to tell: try the other orientations, keep the best.
-	if conf < e.opts.FlipConfidence {
+	if !osdOK && conf < e.opts.FlipConfidence {
 		base, baseRotation := g, rotation
 		for _, turn := range []int{180, 90, 270} {
 			tg := rotateQuarter(base, turn)

@@ -64,14 +64,22 @@ func LoadTruth(path string) ([]TruthFile, error) {
 
 // Result is what hoso said of one file, in the JSON shape of `hoso extract`.
 type Result struct {
-	File      string `json:"file"`
-	Documents []struct {
-		Pages   []int                          `json:"pages"`
-		DocType string                         `json:"doc_type"`
-		Fields  map[string]struct{ Value any } `json:"fields"`
-		People  []map[string]struct{ Value any }
-		Text    string `json:"text"`
-	} `json:"documents"`
+	File      string     `json:"file"`
+	Documents []Document `json:"documents"`
+}
+
+// Document is one document of a Result.
+type Document struct {
+	Pages   []int              `json:"pages"`
+	DocType string             `json:"doc_type"`
+	Fields  map[string]Value   `json:"fields"`
+	People  []map[string]Value `json:"people"`
+	Text    string             `json:"text"`
+}
+
+// Value is a field's value (its confidence and box are not scored).
+type Value struct {
+	Value any `json:"value"`
 }
 
 // Report holds the measures over a corpus.
@@ -187,7 +195,7 @@ func Score(truth []TruthFile, results []Result) Report {
 			}
 			r.compare(t.File, td.Fields, d.Fields, "")
 			for i, tp := range td.People {
-				var got map[string]struct{ Value any }
+				var got map[string]Value
 				if i < len(d.People) {
 					got = d.People[i]
 				}
@@ -198,7 +206,7 @@ func Score(truth []TruthFile, results []Result) Report {
 	return r
 }
 
-func (r *Report) compare(file string, want map[string]any, got map[string]struct{ Value any }, where string) {
+func (r *Report) compare(file string, want map[string]any, got map[string]Value, where string) {
 	for k, v := range want {
 		r.FieldTotal[k]++
 		g, ok := got[k]

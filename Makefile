@@ -1,0 +1,55 @@
+# hoso: make run starts the system on the sample scans; make test runs every test.
+# Both install the Debian packages they need first (as root, with apt-get).
+
+GO       ?= go
+BIN      := bin/hoso
+CORPUS   ?= ../shared/corpus
+DEB_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev \
+            poppler-utils qpdf pkg-config gcc
+
+export OMP_THREAD_LIMIT = 1
+
+.PHONY: deps build run test test-short bench fuzz record-ocr vet clean
+
+## deps: install the Debian packages hoso needs, when missing
+deps:
+	@missing=""; for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+## build: the one binary
+build: deps
+	$(GO) build -o $(BIN) ./cmd/hoso
+
+## run: read the sample scans with hoso extract (the server comes with the pipeline issue)
+run: build
+	$(BIN) extract $(CORPUS)/scans/*
+
+## test: every test, the OCR accuracy test over the corpus included
+test: deps
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 30m ./...
+
+## test-short: the tests that need no OCR
+test-short:
+	$(GO) test -short -count=1 ./...
+
+## bench: pages per second and CER of hoso extract beside the tesseract command
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./pipeline/
+
+## fuzz: run each parser fuzz target for a while
+fuzz:
+	for t in FuzzParseDate FuzzParseCoefficient FuzzParseRankCode FuzzNormalizeDocNumber FuzzAnalyzeText; do \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime 30s ./extract/ || exit 1; done
+
+## record-ocr: refresh the recorded OCR of the corpus used by extract's fast tests
+record-ocr: build
+	rm -rf /tmp/hoso-ocr && $(BIN) extract --dump-ocr /tmp/hoso-ocr $(CORPUS)/scans/* >/dev/null
+	for f in /tmp/hoso-ocr/*.json; do gzip -nc $$f > extract/testdata/ocr/$$(basename $$f).gz; done
+
+clean:
+	rm -rf bin

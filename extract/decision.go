@@ -13,7 +13,7 @@ import (
 const (
 	dig     = `[0-9oil|]`
 	datePat = dig + `{1,2}\s*[/.\-]\s*` + dig + `{1,2}\s*[/.\-]\s*` + dig + `{4}|` + dig + `{1,2}\s*thang\s*` + dig + `{1,2}\s*,?\s*nam\s*` + dig + `{4}`
-	coefPat = dig + `{1,2}\s*[,.]\s*` + dig + `{2}`
+	coefPat = dig + `{1,2}\s*[,./]\s*` + dig + `{2}`
 )
 
 var (

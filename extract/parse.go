@@ -75,10 +75,11 @@ func makeDate(d, m, y string) (string, error) {
 	return t.Format("2006-01-02"), nil
 }
 
-var reCoefficient = regexp.MustCompile(`^([0-9OoIl|]{1,2})\s*[,.]\s*([0-9OoIl|]{2})$`)
+var reCoefficient = regexp.MustCompile(`^([0-9OoIl|]{1,2})\s*[,./]\s*([0-9OoIl|]{2})$`)
 
-// ParseCoefficient reads a salary coefficient printed as "3,33" (or "3.33")
-// and returns it with a dot and two decimals.
+// ParseCoefficient reads a salary coefficient printed as "3,33" (or "3.33",
+// or "3/33" where OCR took the comma for a slash) and returns it with a dot
+// and two decimals.
 func ParseCoefficient(s string) (string, error) {
 	g := reCoefficient.FindStringSubmatch(strings.TrimSpace(s))
 	if g == nil {

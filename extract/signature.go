@@ -29,8 +29,15 @@ var (
 // skipped, and diacritics OCR lost or confused are restored from the closed
 // list of posts.
 func positionOf(l Line) (canon string, start int, ok bool) {
+	canon, start, _, ok = positionAndPrefix(l)
+	return canon, start, ok
+}
+
+// positionAndPrefix is positionOf that also returns the signing prefix
+// ("kt", "tm", "tl", ...) the line opens with, folded.
+func positionAndPrefix(l Line) (canon string, start int, prefix string, ok bool) {
 	if !isUpperText(l.Text) || len([]rune(l.Text)) > 60 {
-		return "", 0, false
+		return "", 0, "", false
 	}
 	f := []rune(l.Fold)
 	i := 0
@@ -38,21 +45,23 @@ func positionOf(l Line) (canon string, start int, ok bool) {
 		i++
 	}
 	rest := string(f[i:])
-	if m := reSignPrefix.FindStringIndex(rest); m != nil {
+	if m := reSignPrefix.FindStringSubmatchIndex(rest); m != nil {
+		prefix = rest[m[2]:m[3]]
 		i += len([]rune(rest[:m[1]]))
 		rest = rest[m[1]:]
 	}
-	rest = strings.TrimRight(rest, " .,:;")
+	// Compare without spaces: OCR drops or adds them in spaced capitals.
+	tight := strings.ReplaceAll(strings.TrimRight(rest, " .,:;"), " ", "")
 	for _, p := range positionTitles {
-		fp := Fold(p)
-		if rest == fp || rest == "pho "+fp {
-			if strings.HasPrefix(rest, "pho ") {
-				return "PHÓ " + p, i, true
-			}
-			return p, i, true
+		fp := strings.ReplaceAll(Fold(p), " ", "")
+		if tight == fp {
+			return p, i, prefix, true
+		}
+		if tight == "pho"+fp {
+			return "PHÓ " + p, i, prefix, true
 		}
 	}
-	return "", 0, false
+	return "", 0, "", false
 }
 
 // positionTitles are the posts that sign, as printed in capitals.
@@ -86,30 +95,63 @@ func signatureFields(d *docText, fs hoso.Fields, from int) {
 		}
 	}
 	if title < 0 {
+		signerNameWithoutTitle(d, fs)
 		return
 	}
 	tl := d.lines[title]
-	canon, start, _ := positionOf(tl)
+	canon, start, prefix, _ := positionAndPrefix(tl)
 	conf := 0.92
 	if Clean(string([]rune(tl.Text)[start:])) != canon && !strings.HasPrefix(string([]rune(tl.Text)[start:]), canon) {
 		conf = 0.8 // spelling restored from the list of posts
 	}
+	if prefix == "kt" && !strings.HasPrefix(canon, "PHÓ ") {
+		// "KT. GIÁM ĐỐC" (signing for the director) is signed by a deputy,
+		// whose own title line ("PHÓ GIÁM ĐỐC") the stamp made unreadable.
+		canon, conf = "PHÓ "+canon, 0.8
+	}
 	fs["signer_title"] = d.lineField(title, start, len([]rune(tl.Text)), canon, conf)
-	for i := title + 1; i < len(d.lines) && i <= title+6; i++ {
+	for i := title + 1; i < len(d.lines) && i <= title+20; i++ {
 		l := d.lines[i]
 		if abs64(l.CenterX()-tl.CenterX()) > 0.25 || l.Page != tl.Page {
 			continue
 		}
-		if reNotNameLabel.MatchString(l.Fold) {
-			continue
+		if signerName(d, i, fs, 1) {
+			return
 		}
-		name := reAcademic.ReplaceAllString(l.Text, "")
-		if !looksLikeName(name) {
-			continue
+	}
+}
+
+// signerName takes line i as the signer's name when it looks like one.
+func signerName(d *docText, i int, fs hoso.Fields, weight float64) bool {
+	l := d.lines[i]
+	if reNotNameLabel.MatchString(l.Fold) || l.Conf() < 0.5 {
+		return false
+	}
+	name := reAcademic.ReplaceAllString(strings.TrimLeft(l.Text, " .,:;'\"`‘’“”_-~*"), "")
+	if !looksLikeName(name) {
+		return false
+	}
+	off := len([]rune(l.Text)) - len([]rune(name))
+	fs["signer_name"] = d.lineField(i, off, len([]rune(l.Text)), TitleCase(name), weight*nameConfidence(name))
+	return true
+}
+
+// signerNameWithoutTitle is for a signature whose title line a stamp made
+// unreadable: the name is then the last name-shaped line in the right half
+// of the last page, below the body.
+func signerNameWithoutTitle(d *docText, fs hoso.Fields) {
+	lastPage := d.lines[len(d.lines)-1].Page
+	for i := len(d.lines) - 1; i >= 0; i-- {
+		l := d.lines[i]
+		if l.Page != lastPage {
+			return
 		}
-		off := len([]rune(l.Text)) - len([]rune(name))
-		fs["signer_name"] = d.lineField(i, off, len([]rune(l.Text)), TitleCase(name), nameConfidence(name))
-		return
+		if strings.HasPrefix(l.Fold, "dieu ") || strings.HasPrefix(l.Fold, "noi nhan") {
+			return
+		}
+		if l.CenterX() > 0.5 && signerName(d, i, fs, 0.75) {
+			return
+		}
 	}
 }
 

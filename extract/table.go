@@ -21,7 +21,7 @@ var headerKeys = []struct {
 	words []string
 	key   string
 }{
-	{[]string{"stt", "tt"}, "index"},
+	{[]string{"stt", "tt", "sti", "st"}, "index"},
 	{[]string{"ho va ten", "ho ten", "ho, ten"}, "name"},
 	{[]string{"ngay sinh", "nam sinh", "ngay, thang"}, "birth"},
 	{[]string{"don vi", "co quan"}, "unit"},
@@ -35,7 +35,7 @@ var headerKeys = []struct {
 
 var (
 	reIndex    = regexp.MustCompile(`^\d{1,3}[.]?$`)
-	reStepCoef = regexp.MustCompile(`(` + dig + `{1,2})\s*[-–/:]\s*(` + coefPat + `)`)
+	reStepCoef = regexp.MustCompile(`(` + dig + `{1,2})\s*[-–/:.]?\s+(` + coefPat + `)|(` + dig + `{1,2})\s*[-–:]\s*(` + coefPat + `)`)
 	reCellRank = regexp.MustCompile(`^(.*?)\s*\(\s*(?:ma\s*so\s*:?\s*)?([^()]+)\)`)
 	rePct      = regexp.MustCompile(`(` + dig + `{1,2})\s*%`)
 )
@@ -218,7 +218,7 @@ func tableRows(lines []Line, cols []column) [][]tableCell {
 		}
 		for _, w := range l.Words {
 			cx := (w.Box.Min.X + w.Box.Max.X) / 2
-			if cx >= idxCol.x0 && cx < idxCol.x1 && reIndex.MatchString(w.Text) && idxCol.key == "index" {
+			if cx >= idxCol.x0 && cx < idxCol.x1 && reIndex.MatchString(w.Text) {
 				anchors = append(anchors, anchor{(w.Box.Min.Y + w.Box.Max.Y) / 2})
 				continue
 			}
@@ -306,10 +306,14 @@ func personFromRow(cells []tableCell, cols []column) hoso.Fields {
 				suffix = "_to"
 			}
 			if m := reStepCoef.FindStringSubmatch(Fold(t)); m != nil {
-				if n, err := ParseInt(m[1]); err == nil {
+				step, coef := m[1], m[2]
+				if step == "" {
+					step, coef = m[3], m[4]
+				}
+				if n, err := ParseInt(step); err == nil {
 					p["step"+suffix] = c.field(n, 0.92)
 				}
-				if v, err := ParseCoefficient(m[2]); err == nil {
+				if v, err := ParseCoefficient(coef); err == nil {
 					p["coefficient"+suffix] = c.field(v, 0.92)
 				}
 			}

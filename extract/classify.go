@@ -115,7 +115,31 @@ func classify(d *docText, title titleInfo) (hoso.DocType, float64) {
 	case titleLetter:
 		return hoso.OtherDoc, 0.9
 	}
+	// No title could be read (a stamp, a coloured or decorated title): the
+	// body's labels still tell the kind of document.
+	for _, c := range bodyCues {
+		n := 0
+		for _, p := range c.phrases {
+			if strings.Contains(d.fold, p) {
+				n++
+			}
+		}
+		if n >= 2 {
+			return c.t, 0.75
+		}
+	}
 	return hoso.OtherDoc, 0.6
+}
+
+// bodyCues are labels printed on each kind of form; two of them make the
+// kind.
+var bodyCues = []struct {
+	t       hoso.DocType
+	phrases []string
+}{
+	{hoso.Evaluation, []string{"tu danh gia", "xep loai chat luong", "ho va ten", "chuc vu, chuc danh"}},
+	{hoso.Diploma, []string{"xep loai tot nghiep", "hinh thuc dao tao", "so vao so cap bang", "nganh:"}},
+	{hoso.Certificate, []string{"cap cho", "da hoan thanh", "so vao so", "boi duong"}},
 }
 
 var reArticle1 = regexp.MustCompile(`(?m)^dieu\s*1\s*[.:]`)

@@ -58,7 +58,8 @@ func asName(s string) (any, bool) {
 	if !looksLikeName(s) && !looksLikeName(TitleCase(s)) {
 		return nil, false
 	}
-	return TitleCase(s), true
+	name, _ := restoreSurname(TitleCase(s))
+	return name, true
 }
 
 func asDate(s string) (any, bool) {
@@ -118,14 +119,8 @@ func diplomaFields(d *docText, ti titleInfo, fs hoso.Fields) {
 	from := 0
 	if ti.line >= 0 {
 		from = d.lineStart[ti.line]
-		title := d.lines[ti.line]
-		lvl := strings.TrimSpace(title.Text)
-		if rs := []rune(lvl); len(rs) > 5 && strings.HasPrefix(title.Fold, "bang ") {
-			lvl = string(rs[5:])
-			if strings.HasPrefix(Fold(lvl), "tot nghiep ") {
-				lvl = string([]rune(lvl)[len("tot nghiep "):])
-			}
-			fs["qualification_level"] = d.lineField(ti.line, len(rs)-len([]rune(lvl)), len(rs), SentenceCase(lvl), 0.9)
+		if f, ok := qualificationFromTitle(d, ti.line); ok {
+			fs["qualification_level"] = f
 		}
 		institutionFromConferral(d, ti.line, fs)
 	}
@@ -255,4 +250,44 @@ func hasNonASCII(s string) bool {
 		}
 	}
 	return false
+}
+
+// qualificationLevels are the degrees a Vietnamese diploma confers, as its
+// title names them ("BẰNG CỬ NHÂN", "BẰNG TỐT NGHIỆP ĐẠI HỌC").
+var qualificationLevels = []string{
+	"Cử nhân", "Kỹ sư", "Kiến trúc sư", "Bác sĩ", "Dược sĩ", "Thạc sĩ", "Tiến sĩ", "Tiến sĩ khoa học",
+	"Đại học", "Cao đẳng", "Trung cấp", "Sơ cấp", "Trung học phổ thông", "Trung học cơ sở",
+}
+
+// qualificationFromTitle reads the degree from a diploma's title line (and
+// the line under it, where spaced capitals wrapped): the words after BẰNG
+// (and TỐT NGHIỆP), matched to the list of degrees with spaces and marks
+// ignored, since OCR garbles both in large spaced titles.
+func qualificationFromTitle(d *docText, li int) (hoso.Field, bool) {
+	l := d.lines[li]
+	tight := strings.ReplaceAll(l.Fold, " ", "")
+	rest := strings.TrimPrefix(strings.TrimPrefix(tight, "bang"), "totnghiep")
+	if rest == tight {
+		return hoso.Field{}, false
+	}
+	next := ""
+	if li+1 < len(d.lines) && d.lines[li+1].Page == l.Page && isUpperText(d.lines[li+1].Text) && d.lines[li+1].Column == l.Column {
+		next = strings.ReplaceAll(d.lines[li+1].Fold, " ", "")
+	}
+	best, conf := "", 0.0
+	for _, q := range qualificationLevels {
+		fq := strings.ReplaceAll(Fold(q), " ", "")
+		switch {
+		case rest == fq:
+			best, conf = q, 0.95
+		case rest+next == fq && conf < 0.85:
+			best, conf = q, 0.85
+		case conf == 0 && len(rest) >= 2 && strings.HasPrefix(fq, rest):
+			best, conf = q, 0.6 // a part of the title was lost
+		}
+	}
+	if best == "" {
+		return hoso.Field{}, false
+	}
+	return d.lineField(li, 0, len([]rune(l.Text)), best, conf), true
 }

@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode"
 
 	"hoso"
 )
@@ -29,9 +30,8 @@ type titleInfo struct {
 }
 
 var (
-	reDecisionTitle = regexp.MustCompile(`^quyet\s*dinh$`)
-	reOtherTitle    = regexp.MustCompile(`^(thong bao|to trinh|ke hoach|bao cao|cong van|chi thi|huong dan|giay moi|bien ban|nghi quyet|quy dinh|quy che)$`)
-	reSubjectStart  = regexp.MustCompile(`^(ve\s*viec|v\s*/\s*v\b)`)
+	reOtherTitle   = regexp.MustCompile(`^(thong bao|to trinh|ke hoach|bao cao|cong van|chi thi|huong dan|giay moi|bien ban|nghi quyet|quy dinh|quy che)$`)
+	reSubjectStart = regexp.MustCompile(`^(ve\s*viec|v\s*/\s*v\b)`)
 )
 
 // findTitle locates the document's title and subject among its lines.
@@ -45,18 +45,20 @@ func findTitle(d *docText) titleInfo {
 			continue // the right half of a bilingual diploma starts again at the top
 		}
 		f := strings.Trim(l.Fold, " .:")
+		// Titles are set in spaced capitals: OCR adds and drops spaces.
+		tight := strings.ReplaceAll(f, " ", "")
 		up := isUpperText(l.Text)
 		switch {
-		case up && (reDecisionTitle.MatchString(f) || fuzzyEq(f, "quyet dinh")) && !strings.HasSuffix(l.Text, ":"):
+		case up && (tight == "quyetdinh" || fuzzyEq(f, "quyet dinh")) && !strings.HasSuffix(l.Text, ":"):
 			ti.kind, ti.line, ti.text = titleDecision, i, l.Text
 		case up && reOtherTitle.MatchString(f):
 			ti.kind, ti.line, ti.text = titleLetter, i, l.Text
-		case up && (strings.HasPrefix(f, "phieu danh gia") || strings.HasPrefix(f, "phieu nhan xet") || fuzzyPrefix(f, "phieu danh gia")):
+		case up && (strings.HasPrefix(tight, "phieudanhgia") || strings.HasPrefix(tight, "phieunhanxet") || fuzzyPrefix(f, "phieu danh gia")):
 			ti.kind, ti.line, ti.text = titleEvaluation, i, l.Text
-		case up && (strings.HasPrefix(f, "chung chi") || strings.HasPrefix(f, "giay chung nhan") || fuzzyPrefix(f, "giay chung nhan")):
+		case up && (strings.HasPrefix(tight, "chungchi") || strings.HasPrefix(tight, "giaychungnhan") || fuzzyPrefix(f, "giay chung nhan")):
 			ti.kind, ti.line, ti.text = titleCertificate, i, l.Text
-		case up && (strings.HasPrefix(f, "bang ") || strings.HasPrefix(f, "the degree of")):
-			if ti.kind != titleDiploma || strings.HasPrefix(f, "bang ") {
+		case up && (strings.HasPrefix(tight, "bang") && len(tight) <= 30 || strings.HasPrefix(tight, "thedegree")):
+			if ti.kind != titleDiploma || strings.HasPrefix(tight, "bang") {
 				ti.kind, ti.line, ti.text = titleDiploma, i, l.Text
 			}
 			continue // the Vietnamese title of a bilingual diploma comes after the English one
@@ -256,7 +258,7 @@ func placeDates(d *docText) []placeDate {
 		if d.lineOf(m[2]) != li {
 			continue
 		}
-		place := strings.Trim(d.group(m, 1), " ,.")
+		place := cleanPlace(d.group(m, 1))
 		lf := Fold(place)
 		if place == "" || strings.Contains(lf, "can cu") || strings.HasPrefix(lf, "ke tu") || strings.HasPrefix(lf, "tu ") || len([]rune(place)) > 30 {
 			continue
@@ -279,4 +281,19 @@ func makeDateDigits(dd, mm, yy string) (string, error) {
 	m, _ := fixDigits(mm)
 	y, _ := fixDigits(yy)
 	return makeDate(d, m, y)
+}
+
+// cleanPlace keeps the place name of a date line: its last capitalized
+// words, without the marks a stamp or a rule left before it.
+func cleanPlace(s string) string {
+	ws := strings.Fields(strings.Trim(s, " ,.;"))
+	start := len(ws)
+	for start > 0 {
+		r := []rune(ws[start-1])
+		if !unicode.IsUpper(r[0]) && !(start < len(ws) && len(r) <= 3 && unicode.IsLower(r[0])) {
+			break
+		}
+		start--
+	}
+	return strings.Trim(strings.Join(ws[start:], " "), " ,.;_-")
 }

@@ -132,7 +132,12 @@ func signerName(d *docText, i int, fs hoso.Fields, weight float64) bool {
 		return false
 	}
 	off := len([]rune(l.Text)) - len([]rune(name))
-	fs["signer_name"] = d.lineField(i, off, len([]rune(l.Text)), TitleCase(name), weight*nameConfidence(name))
+	name = TitleCase(name)
+	conf := weight * nameConfidence(name)
+	if fixed, ok := restoreSurname(name); ok {
+		name, conf = fixed, conf*0.85
+	}
+	fs["signer_name"] = d.lineField(i, off, len([]rune(l.Text)), name, conf)
 	return true
 }
 
@@ -176,14 +181,46 @@ func looksLikeName(s string) bool {
 	return true
 }
 
-// commonSurnames are the family names most Vietnamese carry; a name that
-// starts with one is more likely read right.
-var commonSurnames = map[string]bool{}
+// surnames are the family names most Vietnamese carry, spelled right. A
+// name that starts with one is more likely read right, and a first word that
+// differs from one only by its marks is restored to it (OCR confuses marks
+// most, and these names are few).
+var surnames = strings.Fields("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh " +
+	"Trương Lâm Phùng Mai Tô Tạ Hà Lưu Đinh Quách Cao Thái Lương Châu Tăng Kiều Mạc Nhữ Lại Chu Khúc Đàm Triệu " +
+	"Lã Lò Diệp Hứa Tôn Từ Âu Quan Giang Thân Khổng Nông Lục Hàn Kim Ninh Ông Phí Vi Đồng Bạch Doãn Khương " +
+	"Khuất Lạc Hầu Tiêu Mẫn Nghiêm Bế Cù Giáp Thạch Sầm Ưng Viên Yên Kha Ngũ Lành Văn Thiều Đường")
+
+// commonSurnames maps a folded surname to its spelling, for the surnames
+// whose folded form is not shared with another.
+var commonSurnames = map[string]string{}
 
 func init() {
-	for _, s := range strings.Fields("nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dao doan vuong trinh truong lam phung mai to ta ha luu dinh quach cao thai luong chau tang kieu mac nhu lai chu khuc dam trieu la lo diep hua ton tu au quan giang than khong nong luc han kim ninh ong phi vi dong bach doan khuong khuat lac hau tieu man ngo trinh nghiem be cu giap thach sam ung vien yen chu kha ngu nhu lo lanh") {
-		commonSurnames[s] = true
+	seen := map[string]int{}
+	for _, s := range surnames {
+		seen[Fold(s)]++
 	}
+	for _, s := range surnames {
+		if seen[Fold(s)] == 1 {
+			commonSurnames[Fold(s)] = s
+		} else {
+			commonSurnames[Fold(s)] = "" // known, but its marks cannot be restored
+		}
+	}
+}
+
+// restoreSurname respells the first word of a name when only its marks
+// differ from a known surname's; ok reports a change.
+func restoreSurname(name string) (string, bool) {
+	ws := strings.Fields(name)
+	if len(ws) < 2 {
+		return name, false
+	}
+	want, known := commonSurnames[Fold(ws[0])]
+	if !known || want == "" || want == ws[0] {
+		return name, false
+	}
+	ws[0] = want
+	return strings.Join(ws, " "), true
 }
 
 // nameConfidence rates a name read by OCR by its shape.
@@ -193,7 +230,7 @@ func nameConfidence(name string) float64 {
 		return 0
 	}
 	c := 0.75
-	if commonSurnames[Fold(ws[0])] {
+	if _, ok := commonSurnames[Fold(ws[0])]; ok {
 		c = 0.95
 	}
 	if len(ws) < 2 || len(ws) > 5 {

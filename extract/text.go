@@ -30,7 +30,7 @@ func Clean(s string) string {
 		case '–', '—':
 			return '-'
 		}
-		return r
+		return vietnameseLetter(r)
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
 }
@@ -169,4 +169,30 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// vietnameseLetter maps a Latin letter with a mark Vietnamese never uses
+// (ñ, ï, ü, ç, ë, ...: OCR's misreadings of Vietnamese letters) to its bare
+// letter; every other rune is returned as it is.
+func vietnameseLetter(r rune) rune {
+	if r < 0xC0 || r > 0x24F {
+		return r // ASCII, and the Vietnamese letters of Latin Extended Additional
+	}
+	switch r {
+	case 'À', 'Á', 'Â', 'Ã', 'È', 'É', 'Ê', 'Ì', 'Í', 'Ò', 'Ó', 'Ô', 'Õ', 'Ù', 'Ú', 'Ý',
+		'à', 'á', 'â', 'ã', 'è', 'é', 'ê', 'ì', 'í', 'ò', 'ó', 'ô', 'õ', 'ù', 'ú', 'ý',
+		'Ă', 'ă', 'Đ', 'đ', 'Ĩ', 'ĩ', 'Ũ', 'ũ', 'Ơ', 'ơ', 'Ư', 'ư':
+		return r
+	}
+	if !unicode.IsLetter(r) {
+		return r
+	}
+	base := foldRune(r)
+	if base < 128 {
+		if unicode.IsUpper(r) {
+			return unicode.ToUpper(base)
+		}
+		return base
+	}
+	return r
 }

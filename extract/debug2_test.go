@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -17,6 +18,12 @@ func TestDebugTable(t *testing.T) {
 		lines = append(lines, PageLines(p)...)
 	}
 	for _, pg := range pagesOf(lines) {
+		for i, l := range pg {
+			if fuzzyHas(l.Fold, "ho va ten") || strings.HasPrefix(l.Fold, "ho ten") {
+				fmt.Println("header line", i, l.Text, l.Box)
+				break
+			}
+		}
 		cols := headerColumns(pg)
 		fmt.Println("page", pg[0].Page, "cols", cols)
 		if cols != nil {

@@ -128,7 +128,8 @@ func headerColumns(lines []Line) []column {
 	top, bottom := h.Box.Min.Y-2*lh, h.Box.Max.Y+2*lh
 	var cells []Line
 	for _, l := range lines {
-		if l.Box.Max.Y >= top && l.Box.Min.Y <= bottom && !reIndex.MatchString(l.Text) {
+		// A caption spanning the table ("Kèm theo ...") is no header cell.
+		if l.Box.Max.Y >= top && l.Box.Min.Y <= bottom && !reIndex.MatchString(l.Text) && l.Box.Dx() < l.PageW*2/5 {
 			cells = append(cells, l)
 		}
 	}
@@ -321,7 +322,12 @@ func personFromRow(cells []tableCell, cols []column) hoso.Fields {
 			if v, err := ParseDate(t); err == nil {
 				p["effective_date"] = c.field(v, 0.92)
 			}
-		case "percent":
+		case "percent", "":
+			// A column whose header was not understood still says what it
+			// holds when its cells are percentages.
+			if cols[i].key == "" && !strings.Contains(t, "%") {
+				continue
+			}
 			if m := rePct.FindStringSubmatch(Fold(t)); m != nil {
 				if n, err := ParseInt(m[1]); err == nil {
 					p["allowance_percent"] = c.field(itoa(n), 0.9)

@@ -427,7 +427,8 @@ func cloneGray(g *image.Gray) *image.Gray {
 
 // despeckle erases specks of scanner noise: connected blobs of ink smaller
 // than a diacritic's dot that have no other ink near them. Marks that sit
-// next to letters (the dots and hooks of Vietnamese) are kept.
+// next to letters (the dots and hooks of Vietnamese) are kept. Memory: a
+// byte per pixel and a coarse grid, whatever the noise.
 func despeckle(g *image.Gray, dpi int) {
 	const dark = 200
 	// Near-white is paper: clear it, so faint dust and shading go too.
@@ -438,65 +439,83 @@ func despeckle(g *image.Gray, dpi int) {
 	}
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	maxArea := max(4, dpi*dpi/1600) // 25 px at 200 dpi
-	radius := max(4, dpi/25)
-	label := make([]int32, w*h)
-	type blob struct {
-		x0, y0, x1, y1, area int
-	}
-	var blobs []blob
-	stack := make([]int, 0, 1024)
-	for i := range label {
-		if label[i] != 0 || g.Pix[i] >= dark {
+	cell := max(4, dpi/25)          // a speck is noise when no big ink is within a cell or two
+	gw, gh := (w+cell-1)/cell, (h+cell-1)/cell
+	bigInk := make([]bool, gw*gh)
+	visited := make([]bool, w*h)
+	var specks [][]int32 // pixels of each small blob
+	var stack, blob []int32
+	for i := range visited {
+		if visited[i] || g.Pix[i] >= dark {
 			continue
 		}
-		id := int32(len(blobs) + 1)
-		b := blob{x0: w, y0: h, x1: -1, y1: -1}
-		stack = append(stack[:0], i)
-		label[i] = id
+		blob = blob[:0]
+		stack = append(stack[:0], int32(i))
+		visited[i] = true
 		for len(stack) > 0 {
-			p := stack[len(stack)-1]
+			p := int(stack[len(stack)-1])
 			stack = stack[:len(stack)-1]
-			x, y := p%w, p/w
-			b.area++
-			b.x0, b.y0, b.x1, b.y1 = min(b.x0, x), min(b.y0, y), max(b.x1, x), max(b.y1, y)
+			blob = append(blob, int32(p))
+			x := p % w
 			for _, q := range [4]int{p - 1, p + 1, p - w, p + w} {
-				if q < 0 || q >= len(label) || (q == p-1 && x == 0) || (q == p+1 && x == w-1) {
+				if q < 0 || q >= len(visited) || (q == p-1 && x == 0) || (q == p+1 && x == w-1) {
 					continue
 				}
-				if label[q] == 0 && g.Pix[q] < dark {
-					label[q] = id
-					stack = append(stack, q)
+				if !visited[q] && g.Pix[q] < dark {
+					visited[q] = true
+					stack = append(stack, int32(q))
 				}
 			}
 		}
-		blobs = append(blobs, b)
-	}
-	// Integral image of the ink that belongs to blobs too big to be specks.
-	integ := make([]int32, (w+1)*(h+1))
-	for y := 0; y < h; y++ {
-		var run int32
-		for x := 0; x < w; x++ {
-			if l := label[y*w+x]; l != 0 && blobs[l-1].area > maxArea {
-				run++
-			}
-			integ[(y+1)*(w+1)+x+1] = integ[y*(w+1)+x+1] + run
-		}
-	}
-	count := func(x0, y0, x1, y1 int) int32 { // inclusive box, clamped
-		x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w-1, x1), min(h-1, y1)
-		return integ[(y1+1)*(w+1)+x1+1] - integ[y0*(w+1)+x1+1] - integ[(y1+1)*(w+1)+x0] + integ[y0*(w+1)+x0]
-	}
-	for i, b := range blobs {
-		if b.area > maxArea || count(b.x0-radius, b.y0-radius, b.x1+radius, b.y1+radius) > 0 {
+		if len(blob) <= maxArea {
+			specks = append(specks, append([]int32(nil), blob...))
 			continue
 		}
-		id := int32(i + 1)
-		for y := b.y0; y <= b.y1; y++ {
-			for x := b.x0; x <= b.x1; x++ {
-				if label[y*w+x] == id {
-					g.Pix[y*g.Stride+x] = 255
+		for _, p := range blob {
+			bigInk[(int(p)/w/cell)*gw+int(p)%w/cell] = true
+		}
+	}
+	for _, sp := range specks {
+		cx, cy := int(sp[0])%w/cell, int(sp[0])/w/cell
+		near := false
+		for dy := -1; dy <= 1 && !near; dy++ {
+			for dx := -1; dx <= 1; dx++ {
+				if x, y := cx+dx, cy+dy; x >= 0 && y >= 0 && x < gw && y < gh && bigInk[y*gw+x] {
+					near = true
+					break
 				}
 			}
 		}
+		if !near {
+			for _, p := range sp {
+				g.Pix[p] = 255
+			}
+		}
 	}
+}
+
+// downscale shrinks g by the factor f (0 < f < 1) averaging the source
+// pixels under each output pixel.
+func downscale(g *image.Gray, f float64) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	ow, oh := max(1, int(float64(w)*f)), max(1, int(float64(h)*f))
+	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	for oy := 0; oy < oh; oy++ {
+		y0 := oy * h / oh
+		y1 := max(y0+1, (oy+1)*h/oh)
+		for ox := 0; ox < ow; ox++ {
+			x0 := ox * w / ow
+			x1 := max(x0+1, (ox+1)*w/ow)
+			sum, n := 0, 0
+			for y := y0; y < y1; y++ {
+				row := g.Pix[y*g.Stride+x0 : y*g.Stride+x1]
+				for _, v := range row {
+					sum += int(v)
+				}
+				n += len(row)
+			}
+			out.Pix[oy*ow+ox] = uint8(sum / n)
+		}
+	}
+	return out
 }

@@ -99,14 +99,15 @@ func TestCorpusAccuracy(t *testing.T) {
 		}
 	}
 	rep := eval.Score(truth, results)
-	t.Logf("\n%s", rep)
+	t.Logf("\n%skey fields %.3f", rep, rep.FieldAccuracy(eval.KeyFields...))
 	for _, f := range []struct {
 		name     string
 		got, min float64
 	}{
-		{"document type", rep.DocTypeAccuracy(), 0.93},
+		{"document type", rep.DocTypeAccuracy(), 0.98},
 		{"split", rep.SplitAccuracy(), 1.0},
-		{"all fields", rep.FieldAccuracy(), 0.50},
+		{"key fields", rep.FieldAccuracy(eval.KeyFields...), 0.95},
+		{"all fields", rep.FieldAccuracy(), 0.90},
 	} {
 		if f.got < f.min {
 			t.Errorf("%s accuracy %.3f is below its floor %.3f", f.name, f.got, f.min)
@@ -114,8 +115,8 @@ func TestCorpusAccuracy(t *testing.T) {
 	}
 	// The plain `tesseract -l vie` command measures a CER of 0.073 on these
 	// pages (BenchmarkExtractVsTesseract); hoso must stay well below it.
-	if cer := rep.CER(); cer > 0.045 {
-		t.Errorf("CER %.4f is above its ceiling 0.045", cer)
+	if cer := rep.CER(); cer > 0.040 {
+		t.Errorf("CER %.4f is above its ceiling 0.040", cer)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"hoso/ocr"
@@ -33,6 +34,11 @@ func main() {
 	// Tesseract must run one OpenMP thread per engine; this may re-execute
 	// the process with OMP_THREAD_LIMIT=1.
 	ocr.SingleThreaded()
+	// Page images are large and short-lived: collect them early rather than
+	// let the heap grow to twice what is live (GOGC still overrides).
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

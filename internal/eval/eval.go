@@ -82,6 +82,10 @@ type Value struct {
 	Value any `json:"value"`
 }
 
+// KeyFields are the fields the accuracy bar names as key.
+var KeyFields = []string{"number", "issued_on", "issuer", "person_name", "birth_date", "effective_date",
+	"coefficient_to", "rank_code", "qualification_level", "serial", "rating"}
+
 // Report holds the measures over a corpus.
 type Report struct {
 	Docs, DocTypeOK     int

@@ -494,18 +494,19 @@ func despeckle(g *image.Gray, dpi int) {
 	}
 }
 
-// downscale shrinks g by the factor f (0 < f < 1) averaging the source
-// pixels under each output pixel.
+// downscale shrinks g by the factor f (0 < f < 1).
 func downscale(g *image.Gray, f float64) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
 	ow, oh := max(1, int(float64(w)*f)), max(1, int(float64(h)*f))
 	out := image.NewGray(image.Rect(0, 0, ow, oh))
+	// Each output pixel averages every source pixel it touches, whole or in
+	// part, so fine strokes are blended rather than dropped.
 	for oy := 0; oy < oh; oy++ {
 		y0 := oy * h / oh
-		y1 := max(y0+1, (oy+1)*h/oh)
+		y1 := min(h, max(y0+1, ((oy+1)*h+oh-1)/oh))
 		for ox := 0; ox < ow; ox++ {
 			x0 := ox * w / ow
-			x1 := max(x0+1, (ox+1)*w/ow)
+			x1 := min(w, max(x0+1, ((ox+1)*w+ow-1)/ow))
 			sum, n := 0, 0
 			for y := y0; y < y1; y++ {
 				row := g.Pix[y*g.Stride+x0 : y*g.Stride+x1]

@@ -59,9 +59,9 @@ func (x *Extractor) Run(ctx context.Context, paths []string, emit func(FileResul
 	if inFlight <= 0 {
 		inFlight = 2
 	}
-	// Pages decoded but not yet read are the memory cost: allow a few per
-	// worker, no more.
-	pageSem := make(chan struct{}, 2*x.Engine.Workers())
+	// Pages decoded but not yet read are the memory cost: one waiting page
+	// beyond those being read.
+	pageSem := make(chan struct{}, x.Engine.Workers()+1)
 	fileSem := make(chan struct{}, inFlight)
 	results := make([]chan FileResult, len(paths))
 	for i := range results {
@@ -131,7 +131,7 @@ func (x *Extractor) ReadPages(ctx context.Context, path string, pageSem chan str
 	}
 	defer src.Close()
 	if pageSem == nil {
-		pageSem = make(chan struct{}, 2*x.Engine.Workers())
+		pageSem = make(chan struct{}, x.Engine.Workers()+1)
 	}
 	n := src.PageCount()
 	pages := make([]hoso.Page, n)

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+const corpus = "../../../shared/corpus"
+
+// TestExtractCommand runs the built binary as a user would and checks the
+// JSON Lines contract: one object per file, in argument order, errors in
+// place, the command going on after a bad file.
+func TestExtractCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs OCR")
+	}
+	if _, err := os.Stat(corpus); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the corpus is missing in CI: %v", err)
+		}
+		t.Skip("no corpus")
+	}
+	bin := filepath.Join(t.TempDir(), "hoso")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	files := []string{
+		filepath.Join(corpus, "scans", "1c7604f6.png"),
+		filepath.Join(corpus, "bad", "web_page.pdf"),
+		filepath.Join(corpus, "scans", "39b141a3.pdf"),
+	}
+	cmd := exec.Command(bin, append([]string{"extract"}, files...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("hoso extract: %v\n%s", err, stderr.String())
+	}
+	var results []map[string]any
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var r map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("line %d is not JSON: %v", len(results)+1, err)
+		}
+		results = append(results, r)
+	}
+	if len(results) != len(files) {
+		t.Fatalf("%d lines for %d files", len(results), len(files))
+	}
+	for i, r := range results {
+		if r["file"] != files[i] {
+			t.Errorf("line %d is for %v, want %s", i+1, r["file"], files[i])
+		}
+		for _, k := range []string{"sha256", "pages", "documents", "error"} {
+			if _, ok := r[k]; !ok {
+				t.Errorf("line %d has no %q", i+1, k)
+			}
+		}
+	}
+	if e, _ := results[1]["error"].(map[string]any); e == nil || e["code"] != "unsupported_type" || len(results[1]["documents"].([]any)) != 0 {
+		t.Errorf("the HTML file: %v", results[1]["error"])
+	}
+	docs, _ := results[2]["documents"].([]any)
+	if results[2]["error"] != nil || len(docs) != 4 || results[2]["pages"] != float64(5) {
+		t.Fatalf("the 5-page batch: error %v, %d documents", results[2]["error"], len(docs))
+	}
+	first := docs[0].(map[string]any)
+	if first["doc_type"] != "certificate" {
+		t.Errorf("first document is %v", first["doc_type"])
+	}
+	fields := first["fields"].(map[string]any)
+	name, _ := fields["person_name"].(map[string]any)
+	if name == nil || name["value"] != "Vũ Thị Châm" || name["confidence"].(float64) <= 0 || len(name["box"].([]any)) != 4 {
+		t.Errorf("person_name field: %v", name)
+	}
+}

@@ -5,7 +5,7 @@ GO       ?= go
 BIN      := bin/hoso
 CORPUS   ?= ../shared/corpus
 DEB_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev \
-            poppler-utils qpdf pkg-config gcc
+            poppler-utils qpdf pkg-config gcc time
 
 export OMP_THREAD_LIMIT = 1
 
@@ -37,9 +37,11 @@ test: deps
 test-short:
 	$(GO) test -short -count=1 ./...
 
-## bench: pages per second and CER of hoso extract beside the tesseract command
-bench: deps
+## bench: pages per second and CER of hoso extract beside the tesseract command, then
+## the peak memory of hoso extract over the whole corpus
+bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./pipeline/
+	/usr/bin/time -f "hoso extract, whole corpus: peak RSS %M KB, %e s" $(BIN) extract $(CORPUS)/scans/* >/dev/null
 
 ## fuzz: run each parser fuzz target for a while
 fuzz:

@@ -237,7 +237,12 @@ func TestDownscale(t *testing.T) {
 // Helvetica, built by hand so the test needs no PDF library.
 func writePDF(t *testing.T, path, text string) {
 	t.Helper()
-	content := "BT /F1 14 Tf 72 720 Td (" + text + ") Tj ET"
+	writePDFContent(t, path, "BT /F1 14 Tf 72 720 Td ("+text+") Tj ET")
+}
+
+// writePDFContent writes a one-page PDF with the given content stream.
+func writePDFContent(t *testing.T, path, content string) {
+	t.Helper()
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -307,5 +312,33 @@ func TestImageSourceDPIAndLimits(t *testing.T) {
 	}
 	if d := guessDPI(1653, 2339); d != 200 {
 		t.Errorf("guessDPI(A4 at 200) = %d", d)
+	}
+}
+
+func TestVectorPDFPageIsRendered(t *testing.T) {
+	// No image, no text: a drawing, which only a renderer can turn into
+	// pixels (poppler's pdftoppm).
+	path := filepath.Join(t.TempDir(), "drawing.pdf")
+	writePDFContent(t, path, "10 w 100 400 m 500 400 l S")
+	src, err := Open(context.Background(), path, Limits{RenderDPI: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	p, err := src.Page(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Gray == nil || p.DPI != 100 {
+		t.Fatalf("rendered page: image %v, dpi %d", p.Gray != nil, p.DPI)
+	}
+	// The page is 595x842 pt: 827x1169 px at 100 dpi; the line is drawn
+	// 400 pt from the bottom.
+	if w, h := p.Gray.Rect.Dx(), p.Gray.Rect.Dy(); w < 820 || w > 830 || h < 1165 || h > 1175 {
+		t.Errorf("size %dx%d", w, h)
+	}
+	y := (842 - 400) * 100 / 72
+	if v := p.Gray.GrayAt(300*100/72, y).Y; v > 100 {
+		t.Errorf("the line is not drawn: %d", v)
 	}
 }

@@ -18,8 +18,9 @@ import (
 
 // Options configure an Engine.
 type Options struct {
-	Languages []string // Tesseract languages; default vie+eng
-	Workers   int      // engines, one per goroutine; default runtime.NumCPU()
+	Languages []string // Tesseract languages; default vie (vie+eng measured worse: English
+	// words win over Vietnamese ones that lost their marks)
+	Workers int // engines, one per goroutine; default runtime.NumCPU()
 	// PageSegMode is Tesseract's page segmentation mode; default 3 (fully
 	// automatic), chosen by measurement (see README: OCR).
 	PageSegMode int
@@ -52,7 +53,7 @@ type worker struct {
 // NewEngine starts opts.Workers Tesseract engines.
 func NewEngine(opts Options) (*Engine, error) {
 	if len(opts.Languages) == 0 {
-		opts.Languages = []string{"vie", "eng"}
+		opts.Languages = []string{"vie"}
 	}
 	if opts.Workers <= 0 {
 		opts.Workers = runtime.NumCPU()

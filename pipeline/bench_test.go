@@ -22,18 +22,10 @@ import (
 //
 //	go test -run '^$' -bench ExtractVsTesseract -benchtime 1x ./pipeline/
 func BenchmarkExtractVsTesseract(b *testing.B) {
-	dir := needCorpus(b)
 	if _, err := exec.LookPath("tesseract"); err != nil {
 		b.Fatalf("the tesseract command is missing: %v", err)
 	}
-	truth, err := eval.LoadTruth(filepath.Join(dir, "truth.jsonl"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var files []string
-	for _, tf := range truth {
-		files = append(files, filepath.Join(dir, tf.File))
-	}
+	truth, files := corpusFiles(b)
 	pageDir := b.TempDir()
 	pageFiles := writePages(b, files, pageDir)
 	var pages int

@@ -51,6 +51,21 @@ func MustEngine(tb testing.TB) *ocr.Engine {
 	return engine
 }
 
+// corpusFiles returns the corpus's truth and the paths of its scans.
+func corpusFiles(tb testing.TB) ([]eval.TruthFile, []string) {
+	tb.Helper()
+	dir := needCorpus(tb)
+	truth, err := eval.LoadTruth(filepath.Join(dir, "truth.jsonl"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files := make([]string, len(truth))
+	for i, tf := range truth {
+		files[i] = filepath.Join(dir, tf.File)
+	}
+	return truth, files
+}
+
 // extractAll runs the in-process engine over files and returns the results
 // in the JSON form `hoso extract` prints.
 func extractAll(tb testing.TB, files []string) ([]FileResult, []eval.Result) {
@@ -83,15 +98,7 @@ func TestCorpusAccuracy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("OCR of the whole corpus")
 	}
-	dir := needCorpus(t)
-	truth, err := eval.LoadTruth(filepath.Join(dir, "truth.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []string
-	for _, tf := range truth {
-		files = append(files, filepath.Join(dir, tf.File))
-	}
+	truth, files := corpusFiles(t)
 	raw, results := extractAll(t, files)
 	for _, r := range raw {
 		if r.Error != nil {

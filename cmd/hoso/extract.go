@@ -21,6 +21,7 @@ func runExtract(ctx context.Context, args []string) error {
 	maxMB := fs.Int64("max-file-mb", envInt64("HOSO_MAX_FILE_MB", ocr.DefaultLimits.MaxFileBytes>>20), "largest file accepted, in MB (env HOSO_MAX_FILE_MB)")
 	maxPages := fs.Int("max-pages", envInt("HOSO_MAX_PAGES", ocr.DefaultLimits.MaxPages), "most pages in one file (env HOSO_MAX_PAGES)")
 	maxMP := fs.Int("max-page-megapixels", envInt("HOSO_MAX_PAGE_MEGAPIXELS", ocr.DefaultLimits.MaxPagePixels/1_000_000), "largest page image, in megapixels (env HOSO_MAX_PAGE_MEGAPIXELS)")
+	psm := fs.Int("psm", envInt("HOSO_OCR_PSM", 3), "Tesseract page segmentation mode for pages (env HOSO_OCR_PSM)")
 	langs := fs.String("lang", envString("HOSO_OCR_LANG", "vie"), "Tesseract languages, joined by + (env HOSO_OCR_LANG)")
 	dumpOCR := fs.String("dump-ocr", "", "also write each file's OCR pages as JSON into this folder (for recorded test data)")
 	if err := fs.Parse(args); err != nil {
@@ -30,9 +31,10 @@ func runExtract(ctx context.Context, args []string) error {
 		return fmt.Errorf("no files given")
 	}
 	eng, err := ocr.NewEngine(ocr.Options{
-		Workers:   *workers,
-		Languages: strings.Split(*langs, "+"),
-		Limits:    ocr.Limits{MaxFileBytes: *maxMB << 20, MaxPages: *maxPages, MaxPagePixels: *maxMP * 1_000_000},
+		Workers:     *workers,
+		PageSegMode: *psm,
+		Languages:   strings.Split(*langs, "+"),
+		Limits:      ocr.Limits{MaxFileBytes: *maxMB << 20, MaxPages: *maxPages, MaxPagePixels: *maxMP * 1_000_000},
 	})
 	if err != nil {
 		return err

@@ -94,10 +94,6 @@ func NewEngine(opts Options) (*Engine, error) {
 			e.Close()
 			return nil, hoso.WrapError(hoso.EUnavailable, "tesseract cannot start", err)
 		}
-		if err := c.SetPageSegMode(gosseract.PageSegMode(opts.PageSegMode)); err != nil {
-			e.Close()
-			return nil, hoso.WrapError(hoso.EUnavailable, "tesseract cannot start", err)
-		}
 		e.workers <- w
 	}
 	return e, nil
@@ -227,7 +223,9 @@ func (w *worker) readWords(g *image.Gray, dpi int, cells []image.Rectangle, psm 
 // returns its words and their mean confidence (weighted by length).
 func (w *worker) recognize(g *image.Gray, dpi, psm int) ([]hoso.Word, float64, error) {
 	c := w.c
-	if err := c.SetPageSegMode(gosseract.PageSegMode(psm)); err != nil {
+	// As a variable, not SetPageSegMode: gosseract applies variables after
+	// (re)initializing the engine, which resets the mode.
+	if err := c.SetVariable("tessedit_pageseg_mode", strconv.Itoa(psm)); err != nil {
 		return nil, 0, err
 	}
 	if err := c.SetVariable("user_defined_dpi", strconv.Itoa(dpi)); err != nil {

@@ -120,10 +120,10 @@ func TestCorpusAccuracy(t *testing.T) {
 			t.Errorf("%s accuracy %.3f is below its floor %.3f", f.name, f.got, f.min)
 		}
 	}
-	// The plain `tesseract -l vie` command measures a CER of 0.073 on these
+	// The plain `tesseract -l vie` command measures a CER of 0.088 on these
 	// pages (BenchmarkExtractVsTesseract); hoso must stay well below it.
-	if cer := rep.CER(); cer > 0.040 {
-		t.Errorf("CER %.4f is above its ceiling 0.040", cer)
+	if cer := rep.CER(); cer > 0.035 {
+		t.Errorf("CER %.4f is above its ceiling 0.035", cer)
 	}
 }
 

@@ -191,12 +191,21 @@ const cellLine = 1 << 30
 // readWords reads a prepared page: the text outside tables with automatic
 // layout, and each table cell as a block of its own.
 func (w *worker) readWords(g *image.Gray, dpi int, cells []image.Rectangle, psm int) ([]hoso.Word, float64, error) {
-	if len(cells) == 0 {
-		return w.recognize(g, dpi, psm)
+	page := g
+	if len(cells) > 0 {
+		page = whiten(g, cells)
 	}
-	words, conf, err := w.recognize(whiten(g, cells), dpi, psm)
+	words, conf, err := w.recognize(page, dpi, psm)
 	if err != nil {
 		return nil, 0, err
+	}
+	skipped, err := w.readSkipped(page, dpi, words)
+	if err != nil {
+		return nil, 0, err
+	}
+	words = append(words, skipped...)
+	if len(cells) == 0 {
+		return words, conf, nil
 	}
 	sum, n := conf*float64(len(words)), float64(len(words))
 	const margin = 10

@@ -50,15 +50,18 @@ func positionAndPrefix(l Line) (canon string, start int, prefix string, ok bool)
 		i += len([]rune(rest[:m[1]]))
 		rest = rest[m[1]:]
 	}
-	// Compare without spaces: OCR drops or adds them in spaced capitals.
-	tight := strings.ReplaceAll(strings.TrimRight(rest, " .,:;"), " ", "")
-	for _, p := range positionTitles {
-		fp := strings.ReplaceAll(Fold(p), " ", "")
-		if tight == fp {
-			return p, i, prefix, true
-		}
-		if tight == "pho"+fp {
-			return "PHÓ " + p, i, prefix, true
+	// Compare letters only: OCR drops or adds spaces in spaced capitals and
+	// strews marks from the stamp; one wrong letter in a long title is
+	// forgiven.
+	tight := lettersOnly(rest)
+	for _, exact := range []bool{true, false} {
+		for _, p := range positionTitles {
+			fp := lettersOnly(Fold(p))
+			for _, cand := range []struct{ want, canon string }{{"pho" + fp, "PHÓ " + p}, {fp, p}} {
+				if tight == cand.want || !exact && len(cand.want) >= 8 && fuzzyEq(tight, cand.want) {
+					return cand.canon, i, prefix, true
+				}
+			}
 		}
 	}
 	return "", 0, "", false
@@ -237,4 +240,14 @@ func nameConfidence(name string) float64 {
 		c -= 0.2
 	}
 	return c
+}
+
+// lettersOnly keeps the letters of s.
+func lettersOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) {
+			return r
+		}
+		return -1
+	}, s)
 }

@@ -130,11 +130,20 @@ func signerName(d *docText, i int, fs hoso.Fields, weight float64) bool {
 	if reNotNameLabel.MatchString(l.Fold) || l.Conf() < 0.5 {
 		return false
 	}
-	name := reAcademic.ReplaceAllString(strings.TrimLeft(l.Text, " .,:;'\"`‘’“”_-~*"), "")
+	text := strings.TrimLeftFunc(l.Text, func(r rune) bool { return !unicode.IsLetter(r) })
+	off := len([]rune(l.Text)) - len([]rune(text))
+	name := reAcademic.ReplaceAllString(text, "")
+	off += len([]rune(text)) - len([]rune(name))
+	// Vietnamese names have no hyphens or dots: those are the pen's strokes.
+	name = Clean(strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' || r == ',' {
+			return ' '
+		}
+		return r
+	}, name))
 	if !looksLikeName(name) {
 		return false
 	}
-	off := len([]rune(l.Text)) - len([]rune(name))
 	name = TitleCase(name)
 	conf := weight * nameConfidence(name)
 	if fixed, ok := restoreSurname(name); ok {

@@ -55,7 +55,8 @@ func asText(s string) (any, bool) {
 func asName(s string) (any, bool) {
 	s = reHonorific.ReplaceAllString(Clean(s), "")
 	s = strings.Trim(s, " .;,")
-	if !looksLikeName(s) && !looksLikeName(TitleCase(s)) {
+	// A name is printed in title case or in capitals, never in lower case.
+	if !looksLikeName(s) && !(isUpperText(s) && looksLikeName(TitleCase(s))) {
 		return nil, false
 	}
 	name, _ := restoreSurname(TitleCase(s))

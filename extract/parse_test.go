@@ -189,3 +189,26 @@ func TestLadders(t *testing.T) {
 		t.Error("onAnyLadder misjudges A0 step 6")
 	}
 }
+
+func TestNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"Bà Vũ Thị Châm":           "Vũ Thị Châm",
+		"Ông (bà) NGUYỄN VĂN HÙNG": "Nguyễn Văn Hùng",
+		"Đồ Xuân Hưng":             "Đỗ Xuân Hưng", // a surname differing only by its marks is restored
+		"Nguýễn Thị Lan":           "Nguyễn Thị Lan",
+		"Lê Thị Thu Trang.":        "Lê Thị Thu Trang",
+	} {
+		got, ok := asName(in)
+		if !ok || got != want {
+			t.Errorf("asName(%q) = %v, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "Giám đốc", "12/05/1980", "nguyễn văn a", "A"} {
+		if got, ok := asName(bad); ok {
+			t.Errorf("asName(%q) = %v, want no name", bad, got)
+		}
+	}
+	if nameConfidence("Nguyễn Văn A") <= nameConfidence("Xyz Văn A") {
+		t.Error("a known surname must raise the confidence")
+	}
+}

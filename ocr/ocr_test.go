@@ -272,15 +272,7 @@ func writePDFContent(t *testing.T, path, content string) {
 func TestBornDigitalPDFReadFromItsText(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "letter.pdf")
 	writePDF(t, path, "So: 123/QD-UBND Hai Phong ngay 15 thang 7 nam 2025")
-	src, err := Open(context.Background(), path, Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	p, err := src.Page(context.Background(), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustFirstPage(t, path, Limits{})
 	if p.Gray != nil || len(p.Words) < 5 || p.Words[1].Text != "123/QD-UBND" {
 		t.Fatalf("page: image %v, words %v", p.Gray != nil, p.Words)
 	}
@@ -320,15 +312,7 @@ func TestVectorPDFPageIsRendered(t *testing.T) {
 	// pixels (poppler's pdftoppm).
 	path := filepath.Join(t.TempDir(), "drawing.pdf")
 	writePDFContent(t, path, "10 w 100 400 m 500 400 l S")
-	src, err := Open(context.Background(), path, Limits{RenderDPI: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	p, err := src.Page(context.Background(), 1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustFirstPage(t, path, Limits{RenderDPI: 100})
 	if p.Gray == nil || p.DPI != 100 {
 		t.Fatalf("rendered page: image %v, dpi %d", p.Gray != nil, p.DPI)
 	}
@@ -341,4 +325,19 @@ func TestVectorPDFPageIsRendered(t *testing.T) {
 	if v := p.Gray.GrayAt(300*100/72, y).Y; v > 100 {
 		t.Errorf("the line is not drawn: %d", v)
 	}
+}
+
+// mustFirstPage opens a file and returns its first page.
+func mustFirstPage(tb testing.TB, path string, l Limits) *PageImage {
+	tb.Helper()
+	src, err := Open(context.Background(), path, l)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer src.Close()
+	p, err := src.Page(context.Background(), 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
 }

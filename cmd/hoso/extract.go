@@ -13,6 +13,7 @@ import (
 
 	"hoso/ocr"
 	"hoso/pipeline"
+	"hoso/registry"
 )
 
 func runExtract(ctx context.Context, args []string) error {
@@ -23,6 +24,8 @@ func runExtract(ctx context.Context, args []string) error {
 	maxMP := fs.Int("max-page-megapixels", envInt("HOSO_MAX_PAGE_MEGAPIXELS", ocr.DefaultLimits.MaxPagePixels/1_000_000), "largest page image, in megapixels (env HOSO_MAX_PAGE_MEGAPIXELS)")
 	psm := fs.Int("psm", envInt("HOSO_OCR_PSM", 3), "Tesseract page segmentation mode for pages (env HOSO_OCR_PSM)")
 	langs := fs.String("lang", envString("HOSO_OCR_LANG", "vie"), "Tesseract languages, joined by + (env HOSO_OCR_LANG)")
+	staffFile := fs.String("registry", envString("HOSO_REGISTRY", ""), "staff registry (CSV or XLSX) to link documents to (env HOSO_REGISTRY)")
+	unitsFile := fs.String("units", envString("HOSO_UNITS", ""), "unit tree (CSV or XLSX) for linking by unit (env HOSO_UNITS)")
 	dumpOCR := fs.String("dump-ocr", "", "also write each file's OCR pages as JSON into this folder (for recorded test data)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -41,6 +44,13 @@ func runExtract(ctx context.Context, args []string) error {
 	}
 	defer eng.Close()
 	x := &pipeline.Extractor{Engine: eng}
+	if *staffFile != "" {
+		reg, err := loadRegistry(*staffFile, *unitsFile)
+		if err != nil {
+			return err
+		}
+		x.Linker = registry.Linker{Registry: reg, Settings: registry.DefaultSettings}
+	}
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
@@ -95,4 +105,39 @@ func envString(key, def string) string {
 		return s
 	}
 	return def
+}
+
+// loadRegistry reads the staff registry and, when given, the unit tree; bad
+// rows are reported on stderr and skipped.
+func loadRegistry(staffPath, unitsPath string) (*registry.Registry, error) {
+	reg := registry.New()
+	f, err := os.Open(staffPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	staff, bad, err := registry.ReadStaff(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", staffPath, err)
+	}
+	for _, b := range bad {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", staffPath, b)
+	}
+	reg.Upsert(staff)
+	if unitsPath != "" {
+		u, err := os.Open(unitsPath)
+		if err != nil {
+			return nil, err
+		}
+		defer u.Close()
+		units, bad, err := registry.ReadUnits(u)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", unitsPath, err)
+		}
+		for _, b := range bad {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", unitsPath, b)
+		}
+		reg.SetUnits(units)
+	}
+	return reg, nil
 }

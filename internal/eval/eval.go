@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/unicode/norm"
+
+	"hoso/internal/edit"
 )
 
 // TruthFile is one line of truth.jsonl.
@@ -245,27 +247,4 @@ func foldSpace(s string) string {
 }
 
 // Levenshtein is the edit distance between two strings, in runes.
-func Levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) < len(rb) {
-		ra, rb = rb, ra
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		ai := ra[i-1]
-		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ai != rb[j-1] {
-				c = min(c, prev[j], cur[j-1]) + 1
-			}
-			cur[j] = c
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
+func Levenshtein(a, b string) int { return edit.Distance(a, b) }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"hoso"
-	"hoso/extract"
 	"hoso/internal/edit"
 )
 
@@ -48,7 +47,8 @@ type Candidate struct {
 // Match returns the registry people that may be the one the query names,
 // best first.
 func (r *Registry) Match(q Query) []Candidate {
-	qn := foldName(q.Name)
+	qnames := namesOf(q.Name)
+	qn := qnames.folded
 	seen := map[int]bool{}
 	var idx []int
 	add := func(is ...int) {
@@ -65,21 +65,22 @@ func (r *Registry) Match(q Query) []Candidate {
 	add(r.byName[qn]...)
 	add(r.byGiven[givenKey(qn, q.BirthDate)]...)
 	for _, i := range r.byBirth[q.BirthDate] {
-		if nameSimilarity(q.Name, r.staff[i].FullName) >= 0.6 {
+		if similarity(qnames, r.names[i]) >= 0.6 {
 			add(i)
 		}
 	}
 	cands := make([]Candidate, 0, len(idx))
 	for _, i := range idx {
-		cands = append(cands, r.score(q, r.staff[i]))
+		cands = append(cands, r.score(q, qnames, i))
 	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].Score > cands[b].Score })
 	return cands
 }
 
-func (r *Registry) score(q Query, s hoso.Staff) Candidate {
+func (r *Registry) score(q Query, qn names, i int) Candidate {
+	s := r.staff[i]
 	c := Candidate{StaffID: s.ID}
-	c.name = nameSimilarity(q.Name, s.FullName)
+	c.name = similarity(qn, r.names[i])
 	switch {
 	case c.name == 1:
 		c.Reasons = append(c.Reasons, "name identical")
@@ -158,15 +159,14 @@ func (r *Registry) unitAgrees(q Query, s hoso.Staff) bool {
 	return false
 }
 
-// nameSimilarity compares two names letter for letter and mark for mark: 1
+// similarity compares two names letter for letter and mark for mark: 1
 // when identical, 0.85 when only marks differ (Hương, Hướng), less by the
 // edit distance of their letters.
-func nameSimilarity(a, b string) float64 {
-	ca, cb := strings.ToLower(extract.Clean(a)), strings.ToLower(extract.Clean(b))
-	if ca == cb && ca != "" {
+func similarity(a, b names) float64 {
+	if a.lower == b.lower && a.lower != "" {
 		return 1
 	}
-	fa, fb := foldName(a), foldName(b)
+	fa, fb := a.folded, b.folded
 	if fa == "" || fb == "" {
 		return 0
 	}

@@ -11,6 +11,7 @@ import (
 // matching needs: no lookup scans every person.
 type Registry struct {
 	staff   []hoso.Staff
+	names   []names // the staff's names, normalized once
 	byID    map[string]int
 	byName  map[string][]int // folded full name
 	byGiven map[string][]int // folded given name + birth date: survives a damaged surname
@@ -47,6 +48,7 @@ func (r *Registry) Upsert(people []hoso.Staff) (added, updated int) {
 		if i, ok := r.byID[s.ID]; ok {
 			if r.staff[i] != s {
 				r.staff[i] = s
+				r.names[i] = namesOf(s.FullName)
 				updated++
 				changed = true
 			}
@@ -54,6 +56,7 @@ func (r *Registry) Upsert(people []hoso.Staff) (added, updated int) {
 		}
 		r.byID[s.ID] = len(r.staff)
 		r.staff = append(r.staff, s)
+		r.names = append(r.names, namesOf(s.FullName))
 		r.indexOne(len(r.staff) - 1)
 		added++
 	}
@@ -80,7 +83,7 @@ func (r *Registry) reindex() {
 
 func (r *Registry) indexOne(i int) {
 	s := r.staff[i]
-	fn := foldName(s.FullName)
+	fn := r.names[i].folded
 	r.byName[fn] = append(r.byName[fn], i)
 	if g := givenKey(fn, s.BirthDate); g != "" {
 		r.byGiven[g] = append(r.byGiven[g], i)
@@ -120,4 +123,13 @@ func (r *Registry) unitAncestors(code string) []string {
 		code = u.ParentCode
 	}
 	return out
+}
+
+// names is a name in the two forms matching compares: lower case with its
+// marks, and folded without them.
+type names struct{ lower, folded string }
+
+func namesOf(s string) names {
+	c := extract.Clean(s)
+	return names{lower: strings.ToLower(c), folded: foldName(c)}
 }

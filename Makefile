@@ -24,9 +24,9 @@ deps:
 build: deps
 	$(GO) build -o $(BIN) ./cmd/hoso
 
-## run: read the sample scans with hoso extract (the server comes with the pipeline issue)
+## run: read the sample scans with hoso extract, linked to the sample registry (the server comes with the pipeline issue)
 run: build
-	$(BIN) extract $(CORPUS)/scans/*
+	$(BIN) extract --registry $(CORPUS)/staff.csv --units $(CORPUS)/units.csv $(CORPUS)/scans/*
 
 ## test: every test, the OCR accuracy test over the corpus included
 test: deps
@@ -41,6 +41,7 @@ test-short:
 ## the peak memory of hoso extract over the whole corpus
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./pipeline/
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./registry/
 	/usr/bin/time -f "hoso extract, whole corpus: peak RSS %M KB, %e s" $(BIN) extract $(CORPUS)/scans/* >/dev/null
 
 ## fuzz: run each parser fuzz target for a while

@@ -154,9 +154,33 @@ func (r *Registry) unitAgrees(q Query, s hoso.Staff) bool {
 			if n == p || strings.HasSuffix(n, p) || strings.HasSuffix(p, n) {
 				return true
 			}
+			// A body from before the 2025 merger (a district's people's
+			// committee) still names the place its successor carries.
+			if pp, np := placeOf(p), placeOf(n); pp != "" && pp == np {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// adminLevels name the levels of local government, folded.
+var adminLevels = []string{"thi xa", "thi tran", "thanh pho", "tinh", "huyen", "quan", "xa", "phuong"}
+
+// placeOf returns the place an administrative body is named after ("an
+// lao" of "uy ban nhan dan huyen an lao"), or "" when the name has no
+// level word.
+func placeOf(folded string) string {
+	ws := strings.Fields(folded)
+	for i := len(ws) - 1; i >= 0; i-- {
+		for _, lv := range adminLevels {
+			lw := strings.Fields(lv)
+			if i+len(lw) <= len(ws) && strings.Join(ws[i:i+len(lw)], " ") == lv && i+len(lw) < len(ws) {
+				return strings.Join(ws[i+len(lw):], " ")
+			}
+		}
+	}
+	return ""
 }
 
 // similarity compares two names letter for letter and mark for mark: 1

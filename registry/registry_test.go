@@ -21,6 +21,8 @@ HP000005,Lê Văn Nam,1971-10-24,Nam,031071000005,HP.SNV,Sở Nội vụ,Chuyên
 HP000006,Lê Văn Nam,1971-10-24,Nam,031071000006,HP.STC,Sở Tài chính,Chuyên viên,01.003
 HP000007,Phạm Minh Tuấn,1985-03-12,Nam,,HP.SNV,Sở Nội vụ,Chuyên viên,01.003
 HP000008,Vũ Thị Lan,1992-02-02,Nữ,031192000008,HP.STC,Sở Tài chính,Chuyên viên,01.003
+HP000009,Đào Thu Hà,1988-08-08,Nữ,,HP.XAL,Ủy ban nhân dân xã An Lão,Chuyên viên,01.003
+HP000010,Đào Thu Hà,1988-08-08,Nữ,,HP.SNV,Sở Nội vụ,Chuyên viên,01.003
 `
 
 const unitsCSV = `unit_code,unit_name,parent_code
@@ -29,6 +31,7 @@ HP.SNV,Sở Nội vụ,HP
 HP.STC,Sở Tài chính,HP
 HP.SGDDT,Sở Giáo dục và Đào tạo,HP
 HP.SGDDT.TH,Trường Tiểu học An Lão,HP.SGDDT
+HP.XAL,Ủy ban nhân dân xã An Lão,HP
 `
 
 // MustRegistry builds a registry from CSV text.
@@ -143,6 +146,8 @@ func TestDecide(t *testing.T) {
 		{"a citizen ID the registry lacks is no evidence either way", Query{Name: "Phạm Minh Tuấn", BirthDate: "1985-03-12", CitizenID: "099999999999"}, "HP000007", nil},
 		{"evaluation form: own unit, no birth date", Query{Name: "Phạm Minh Tuấn", Unit: "Sở Nội vụ"}, "HP000007", nil},
 		{"evaluation form: homonyms in the registry", Query{Name: "Trần Văn Hùng", Unit: "Sở Nội vụ"}, "", []string{"HP000003"}},
+		{"name in NFD (decomposed marks)", Query{Name: "Pha\u0323m Minh Tua\u0302\u0301n", BirthDate: "1985-03-12"}, "HP000007", nil},
+		{"homonyms told apart by a pre-merger issuer of the same place", Query{Name: "Đào Thu Hà", BirthDate: "1988-08-08", Issuer: "ỦY BAN NHÂN DÂN HUYỆN AN LÃO"}, "HP000009", nil},
 		{"school teacher, decision of the department above", Query{Name: "Trần Văn Hùng", BirthDate: "1980-10-23", Issuer: "SỞ GIÁO DỤC VÀ ĐÀO TẠO"}, "HP000003", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {

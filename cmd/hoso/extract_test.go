@@ -34,7 +34,8 @@ func TestExtractCommand(t *testing.T) {
 		filepath.Join(corpus, "bad", "web_page.pdf"),
 		filepath.Join(corpus, "scans", "39b141a3.pdf"),
 	}
-	cmd := exec.Command(bin, append([]string{"extract"}, files...)...)
+	cmd := exec.Command(bin, append([]string{"extract", "--registry", filepath.Join(corpus, "staff.csv"),
+		"--units", filepath.Join(corpus, "units.csv")}, files...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -79,5 +80,14 @@ func TestExtractCommand(t *testing.T) {
 	name, _ := fields["person_name"].(map[string]any)
 	if name == nil || name["value"] != "Vũ Thị Châm" || name["confidence"].(float64) <= 0 || len(name["box"].([]any)) != 4 {
 		t.Errorf("person_name field: %v", name)
+	}
+	// Linked to the registry: the certificate's holder, automatically.
+	links, _ := first["links"].([]any)
+	if len(links) != 1 || links[0].(map[string]any)["staff_id"] != "HP075041" || links[0].(map[string]any)["status"] != "auto" {
+		t.Errorf("links: %v", links)
+	}
+	// The official letter concerns nobody.
+	if l, _ := docs[3].(map[string]any)["links"].([]any); len(l) != 0 {
+		t.Errorf("the letter has links: %v", l)
 	}
 }

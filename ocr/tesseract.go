@@ -84,6 +84,13 @@ func NewEngine(opts Options) (*Engine, error) {
 				return nil, hoso.WrapError(hoso.EUnavailable, "tesseract cannot start", err)
 			}
 		}
+		// Tesseract's own messages ("Detected N diacritics") are not for
+		// users: errors come back through the API.
+		if err := c.DisableOutput(); err != nil {
+			c.Close()
+			e.Close()
+			return nil, hoso.WrapError(hoso.EUnavailable, "tesseract cannot start", err)
+		}
 		w := &worker{c: c, osd: newOSD()}
 		if w.osd == nil {
 			c.Close()

@@ -1,10 +1,8 @@
 package extract
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,18 +22,9 @@ const corpusTruth = "../../shared/corpus/truth.jsonl"
 // loadRecorded reads the recorded OCR pages of one scan.
 func loadRecorded(tb testing.TB, path string) []hoso.Page {
 	tb.Helper()
-	f, err := os.Open(path)
+	pages, err := eval.LoadRecordedPages(path)
 	if err != nil {
 		tb.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var pages []hoso.Page
-	if err := json.NewDecoder(zr).Decode(&pages); err != nil {
-		tb.Fatalf("%s: %v", path, err)
 	}
 	return pages
 }

@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"compress/gzip"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,17 +42,8 @@ func mustRegistry(tb testing.TB, dir string) *registry.Registry {
 // recordedPages reads the OCR recorded for a scan by `make record-ocr`.
 func recordedPages(tb testing.TB, file string) []hoso.Page {
 	tb.Helper()
-	f, err := os.Open(filepath.Join("..", "extract", "testdata", "ocr", filepath.Base(file)+".json.gz"))
+	pages, err := eval.LoadRecordedPages(filepath.Join("..", "extract", "testdata", "ocr", filepath.Base(file)+".json.gz"))
 	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var pages []hoso.Page
-	if err := json.NewDecoder(zr).Decode(&pages); err != nil {
 		tb.Fatal(err)
 	}
 	return pages

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strings"
 
+	"hoso"
 	"hoso/ocr"
 	"hoso/pipeline"
 	"hoso/registry"
@@ -111,33 +112,40 @@ func envString(key, def string) string {
 // rows are reported on stderr and skipped.
 func loadRegistry(staffPath, unitsPath string) (*registry.Registry, error) {
 	reg := registry.New()
-	f, err := os.Open(staffPath)
-	if err != nil {
+	var staff []hoso.Staff
+	if err := readRegistryFile(staffPath, func(f *os.File) (bad []registry.RowError, err error) {
+		staff, bad, err = registry.ReadStaff(f)
+		return bad, err
+	}); err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	staff, bad, err := registry.ReadStaff(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", staffPath, err)
-	}
-	for _, b := range bad {
-		fmt.Fprintf(os.Stderr, "%s: %v\n", staffPath, b)
 	}
 	reg.Upsert(staff)
 	if unitsPath != "" {
-		u, err := os.Open(unitsPath)
-		if err != nil {
+		var units []hoso.Unit
+		if err := readRegistryFile(unitsPath, func(f *os.File) (bad []registry.RowError, err error) {
+			units, bad, err = registry.ReadUnits(f)
+			return bad, err
+		}); err != nil {
 			return nil, err
-		}
-		defer u.Close()
-		units, bad, err := registry.ReadUnits(u)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", unitsPath, err)
-		}
-		for _, b := range bad {
-			fmt.Fprintf(os.Stderr, "%s: %v\n", unitsPath, b)
 		}
 		reg.SetUnits(units)
 	}
 	return reg, nil
+}
+
+// readRegistryFile opens path, runs read on it and reports its bad rows.
+func readRegistryFile(path string, read func(*os.File) ([]registry.RowError, error)) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	bad, err := read(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	for _, b := range bad {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", path, b)
+	}
+	return nil
 }

@@ -9,7 +9,12 @@ DEB_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev l
 
 export OMP_THREAD_LIMIT = 1
 
-.PHONY: deps build run test test-short bench fuzz record-ocr vet clean
+.PHONY: deps tools build run test test-short bench fuzz record-ocr vet clean
+
+# Test servers built from the Go module proxy, kept out of the repository
+# (in GOPATH/bin) and reused when present.
+MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
+GOBIN_DIR     := $(shell $(GO) env GOPATH)/bin
 
 ## deps: install the Debian packages hoso needs, when missing
 deps:
@@ -20,6 +25,10 @@ deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+## tools: the MinIO server the storage tests run against (about 3 minutes the first time)
+tools:
+	@test -x $(GOBIN_DIR)/minio || { echo "building minio $(MINIO_VERSION)"; GOBIN=$(GOBIN_DIR) $(GO) install github.com/minio/minio@$(MINIO_VERSION); }
+
 ## build: the one binary
 build: deps
 	$(GO) build -o $(BIN) ./cmd/hoso
@@ -28,8 +37,8 @@ build: deps
 run: build
 	$(BIN) extract --registry $(CORPUS)/staff.csv --units $(CORPUS)/units.csv $(CORPUS)/scans/*
 
-## test: every test, the OCR accuracy test over the corpus included
-test: deps
+## test: every test, the OCR accuracy test over the corpus and the storage suite on MinIO included
+test: deps tools
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 

@@ -214,7 +214,7 @@ func issuerField(d *docText, stop int) (hoso.Field, bool) {
 var (
 	reNumberLine = regexp.MustCompile(`^s[o0]\s*[:;.]?\s*\d`)
 	reNumber     = regexp.MustCompile(`(?m)^s[o0]\s*[:;.]?\s*([0-9oil|]{1,6}\s*/\s*[^\s,;]+(?:\s*-\s*[^\s,;]+)*)`)
-	reDateLine   = regexp.MustCompile(`([^\n,]{2,40}?)\s*[,.]?\s*ngay\s*([0-9oil|]{1,2})\s*thang\s*([0-9oil|]{1,2})\s*nam\s*([0-9oil|]{4})`)
+	reDateLine   = regexp.MustCompile(`([^\n,]{2,40}?)\s*[,.]?\s*ngay\s*(?:([0-9oil|]{1,2})\s*thang\s*([0-9oil|]{1,2})\s*nam\s*([0-9oil|]{4})|([0-9oil|]{1,2})\s*[/.-]\s*([0-9oil|]{1,2})\s*[/.-]\s*([0-9oil|]{4}))`)
 )
 
 // numberField reads "Số: 1234/QĐ-UBND".
@@ -263,13 +263,17 @@ func placeDates(d *docText) []placeDate {
 		if place == "" || strings.Contains(lf, "can cu") || strings.HasPrefix(lf, "ke tu") || strings.HasPrefix(lf, "tu ") || len([]rune(place)) > 30 {
 			continue
 		}
-		date, err := makeDateDigits(d.group(m, 2), d.group(m, 3), d.group(m, 4))
+		g, end := 2, m[9]
+		if m[4] < 0 { // the numeric form "ngày 15/7/2025"
+			g, end = 5, m[15]
+		}
+		date, err := makeDateDigits(d.group(m, g), d.group(m, g+1), d.group(m, g+2))
 		if err != nil {
 			continue
 		}
 		out = append(out, placeDate{
-			place: d.field(m[2], m[3], TitleCase(place), 0.9),
-			date:  d.field(m[2], m[9], date, 0.95),
+			place: d.field(m[2], m[3], place, 0.9),
+			date:  d.field(m[2], end, date, 0.95),
 			line:  li,
 		})
 	}

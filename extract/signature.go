@@ -84,13 +84,21 @@ func isPositionLine(l Line) bool {
 // signature: "PHÓ CHỦ TỊCH" under "KT. CHỦ TỊCH") and name (without
 // academic titles) from the end of the document.
 func signatureFields(d *docText, fs hoso.Fields, from int) {
+	// The signature comes after the body; a post named above it (the
+	// authority line under a decision's subject, the conferring line of a
+	// diploma) is not the signer's.
+	bodyStart := 0
+	for i, l := range d.lines {
+		if strings.HasPrefix(l.Fold, "can cu") || strings.HasPrefix(l.Fold, "dieu ") || strings.HasPrefix(l.Fold, "kinh gui") {
+			bodyStart = i
+			break
+		}
+	}
 	title := -1
-	for i := len(d.lines) - 1; i >= from && i >= 0; i-- {
+	for i := len(d.lines) - 1; i >= max(from, bodyStart); i-- {
 		l := d.lines[i]
 		if isPositionLine(l) && l.CenterX() > 0.3 {
-			// Only the last block counts: skip a heading that merely names a
-			// post, such as the authority line under a decision's subject.
-			if i+1 < len(d.lines) && l.Top() < 0.3 && l.Page == d.lines[0].Page {
+			if bodyStart == 0 && i+1 < len(d.lines) && l.Top() < 0.3 && l.Page == d.lines[0].Page {
 				continue
 			}
 			title = i

@@ -8,15 +8,6 @@ import (
 	"hoso"
 )
 
-// positionWords are the posts that sign documents; a signature block's
-// title line names one of them.
-var positionWords = []string{
-	"chu tich", "giam doc", "hieu truong", "vien truong", "truong phong", "chanh van phong", "bi thu",
-	"thu truong", "cuc truong", "chi cuc truong", "truong ban", "tong giam doc", "bo truong",
-	"chanh an", "chanh thanh tra", "truong khoa", "chu nhiem", "hieu pho", "the rector", "the president",
-	"truong chi nhanh", "truong dai dien", "thu ky",
-}
-
 var (
 	reSignPrefix   = regexp.MustCompile(`^(kt|tm|tl|tuq|q|ktl|thua lenh|thua uy quyen)\s*[.:]?\s+`)
 	reAcademic     = regexp.MustCompile(`^((?:GS|PGS|TS|TSKH|ThS|Ths|BS|BSCKI|BSCKII|CKI|CKII|DS|DSCKI|KS|NGƯT|NGND|NSƯT|NSND|Lương y)\s*\.\s*)+`)

@@ -34,7 +34,7 @@ func mergeRuns(spans []span, minLen int) []rule {
 			}
 		}
 		if !merged {
-			rules = append(rules, rule{s.pos, s.start, s.end})
+			rules = append(rules, rule(s))
 		}
 	}
 	out := rules[:0]

@@ -24,11 +24,11 @@ func testCatalog(t *testing.T, d *DB) {
 	d.Now = func() time.Time { return fixed }
 
 	t.Run("files deduplicated by content", func(t *testing.T) {
-		f, dup, err := d.CreateFile(ctx, File{SHA256: "aa11", Name: "scan.pdf", Size: 10, Unit: "HP.SNV"})
+		f, dup, err := d.CreateFile(ctx, hoso.File{SHA256: "aa11", Name: "scan.pdf", Size: 10, Unit: "HP.SNV"})
 		if err != nil || dup || f.ID == "" || f.Status != "received" {
 			t.Fatalf("create: %+v %v %v", f, dup, err)
 		}
-		again, dup, err := d.CreateFile(ctx, File{SHA256: "aa11", Name: "other-name.pdf", Size: 10})
+		again, dup, err := d.CreateFile(ctx, hoso.File{SHA256: "aa11", Name: "other-name.pdf", Size: 10})
 		if err != nil || !dup || again.ID != f.ID || again.Name != "scan.pdf" {
 			t.Fatalf("same bytes again: %+v %v %v", again, dup, err)
 		}
@@ -38,7 +38,7 @@ func testCatalog(t *testing.T, d *DB) {
 		}
 	})
 	t.Run("status and errors", func(t *testing.T) {
-		f, _, err := d.CreateFile(ctx, File{SHA256: "bb22", Name: "x.tif", Size: 3})
+		f, _, err := d.CreateFile(ctx, hoso.File{SHA256: "bb22", Name: "x.tif", Size: 3})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,42 +9,28 @@ import (
 	"hoso"
 )
 
-// File is an uploaded file and where it stands in the pipeline.
-type File struct {
-	ID           string
-	SHA256       string
-	Name         string
-	Size         int64
-	Unit         string
-	Status       string
-	ErrorCode    string
-	ErrorMessage string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-}
-
 // CreateFile records an upload. When the same bytes (SHA-256) were uploaded
 // before, it returns the existing file and duplicate true.
-func (d *DB) CreateFile(ctx context.Context, f File) (File, bool, error) {
+func (d *DB) CreateFile(ctx context.Context, f hoso.File) (hoso.File, bool, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
-		return File{}, false, err
+		return hoso.File{}, false, err
 	}
 	defer tx.tx.Rollback()
 	f.ID = newID()
-	f.Status = "received"
+	f.Status = hoso.StatusReceived
 	f.CreatedAt, f.UpdatedAt = tx.now, tx.now
 	res, err := tx.exec(ctx, `INSERT INTO files (id, sha256, name, size, unit, status, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
 		f.ID, f.SHA256, f.Name, f.Size, f.Unit, f.Status, ts(tx.now), ts(tx.now))
 	if err != nil {
-		return File{}, false, hoso.WrapError(hoso.EUnavailable, "the file cannot be recorded", err)
+		return hoso.File{}, false, hoso.WrapError(hoso.EUnavailable, "the file cannot be recorded", err)
 	}
 	n, _ := res.RowsAffected()
 	if n == 0 {
 		existing, err := getFile(ctx, tx, `sha256 = ?`, f.SHA256)
 		if err != nil {
-			return File{}, false, err
+			return hoso.File{}, false, err
 		}
 		return existing, true, tx.tx.Commit()
 	}
@@ -52,10 +38,10 @@ func (d *DB) CreateFile(ctx context.Context, f File) (File, bool, error) {
 }
 
 // GetFile returns a file by ID, or a not_found error.
-func (d *DB) GetFile(ctx context.Context, id string) (File, error) {
+func (d *DB) GetFile(ctx context.Context, id string) (hoso.File, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
-		return File{}, err
+		return hoso.File{}, err
 	}
 	defer tx.tx.Rollback()
 	return getFile(ctx, tx, `id = ?`, id)
@@ -80,16 +66,16 @@ func (d *DB) SetFileStatus(ctx context.Context, id, status, errCode, errMessage 
 	return tx.tx.Commit()
 }
 
-func getFile(ctx context.Context, tx *Tx, where string, arg any) (File, error) {
-	var f File
+func getFile(ctx context.Context, tx *Tx, where string, arg any) (hoso.File, error) {
+	var f hoso.File
 	var created, updated string
 	err := tx.queryRow(ctx, `SELECT id, sha256, name, size, unit, status, error_code, error_message, created_at, updated_at
 		FROM files WHERE `+where, arg).Scan(&f.ID, &f.SHA256, &f.Name, &f.Size, &f.Unit, &f.Status, &f.ErrorCode, &f.ErrorMessage, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
-		return File{}, hoso.Errorf(hoso.ENotFound, "no such file")
+		return hoso.File{}, hoso.Errorf(hoso.ENotFound, "no such file")
 	}
 	if err != nil {
-		return File{}, hoso.WrapError(hoso.EUnavailable, "the file cannot be read", err)
+		return hoso.File{}, hoso.WrapError(hoso.EUnavailable, "the file cannot be read", err)
 	}
 	f.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	f.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)

@@ -15,55 +15,48 @@ import (
 // Roles a token may carry.
 var Roles = []string{"admin", "clerk", "reviewer", "sync"}
 
-// Token is an API credential; only its hash is stored.
-type Token struct {
-	ID   string
-	Role string
-	Unit string
-}
-
 // CreateToken makes a new token for role (and unit, for clerks and
 // reviewers) and returns its secret, which is shown once and never stored.
-func (d *DB) CreateToken(ctx context.Context, role, unit string) (string, Token, error) {
+func (d *DB) CreateToken(ctx context.Context, role, unit string) (string, hoso.Token, error) {
 	ok := false
 	for _, r := range Roles {
 		ok = ok || r == role
 	}
 	if !ok {
-		return "", Token{}, hoso.Errorf(hoso.EInvalid, "unknown role %q", role)
+		return "", hoso.Token{}, hoso.Errorf(hoso.EInvalid, "unknown role %q", role)
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return "", Token{}, err
+		return "", hoso.Token{}, err
 	}
 	secret := "hoso_" + base64.RawURLEncoding.EncodeToString(b)
 	tx, err := d.begin(ctx)
 	if err != nil {
-		return "", Token{}, err
+		return "", hoso.Token{}, err
 	}
 	defer tx.tx.Rollback()
-	t := Token{ID: newID(), Role: role, Unit: unit}
+	t := hoso.Token{ID: newID(), Role: role, Unit: unit}
 	if _, err := tx.exec(ctx, `INSERT INTO tokens (id, hash, role, unit, created_at) VALUES (?, ?, ?, ?, ?)`,
 		t.ID, hashToken(secret), role, unit, ts(tx.now)); err != nil {
-		return "", Token{}, hoso.WrapError(hoso.EUnavailable, "the token cannot be saved", err)
+		return "", hoso.Token{}, hoso.WrapError(hoso.EUnavailable, "the token cannot be saved", err)
 	}
 	return secret, t, tx.tx.Commit()
 }
 
 // Authenticate returns the token a secret belongs to, or unauthorized.
-func (d *DB) Authenticate(ctx context.Context, secret string) (Token, error) {
+func (d *DB) Authenticate(ctx context.Context, secret string) (hoso.Token, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
-		return Token{}, err
+		return hoso.Token{}, err
 	}
 	defer tx.tx.Rollback()
-	var t Token
+	var t hoso.Token
 	err = tx.queryRow(ctx, `SELECT id, role, unit FROM tokens WHERE hash = ?`, hashToken(secret)).Scan(&t.ID, &t.Role, &t.Unit)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Token{}, hoso.Errorf(hoso.EUnauthorized, "unknown token")
+		return hoso.Token{}, hoso.Errorf(hoso.EUnauthorized, "unknown token")
 	}
 	if err != nil {
-		return Token{}, hoso.WrapError(hoso.EUnavailable, "the token cannot be checked", err)
+		return hoso.Token{}, hoso.WrapError(hoso.EUnavailable, "the token cannot be checked", err)
 	}
 	return t, nil
 }

@@ -91,3 +91,24 @@ func TestExtractCommand(t *testing.T) {
 		t.Errorf("the letter has links: %v", l)
 	}
 }
+
+func TestTokenCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "hoso")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := t.TempDir()
+	out, err := exec.Command(bin, "token", "create", "--data", data, "--role", "clerk", "--unit", "HP.SNV").Output()
+	if err != nil || !bytes.HasPrefix(out, []byte("hoso_")) {
+		t.Fatalf("token create: %q %v", out, err)
+	}
+	if err := exec.Command(bin, "token", "create", "--data", data, "--role", "clerk").Run(); err == nil {
+		t.Error("a clerk token without a unit was created")
+	}
+	if err := exec.Command(bin, "token", "create", "--data", data, "--role", "root").Run(); err == nil {
+		t.Error("a token with an unknown role was created")
+	}
+}

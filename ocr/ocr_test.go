@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"image"
 	"image/color"
 	"image/png"
@@ -340,4 +341,38 @@ func mustFirstPage(tb testing.TB, path string, l Limits) *PageImage {
 		tb.Fatal(err)
 	}
 	return p
+}
+
+func TestPDFMadeFromAnImageAt72DPI(t *testing.T) {
+	// Tools that turn an image into a PDF often set the page box from the
+	// pixels (72 dpi): the page is still a scan, read from its image, and
+	// its resolution is judged by the pixels.
+	dir := t.TempDir()
+	g := image.NewGray(image.Rect(0, 0, 1653, 2339))
+	for i := range g.Pix {
+		g.Pix[i] = 255
+	}
+	for y := 300; y < 330; y++ {
+		for x := 200; x < 1400; x++ {
+			g.Pix[y*1653+x] = 0
+		}
+	}
+	img := filepath.Join(dir, "page.png")
+	f, err := os.Create(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	png.Encode(f, g)
+	f.Close()
+	pdf := filepath.Join(dir, "page.pdf")
+	if err := api.ImportImagesFile([]string{img}, pdf, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := mustFirstPage(t, pdf, Limits{})
+	if p.Gray == nil || p.Gray.Rect.Dx() != 1653 || p.DPI != 200 {
+		t.Fatalf("page: image %v, dpi %d", p.Gray != nil, p.DPI)
+	}
+	if p.Gray.GrayAt(800, 315).Y != 0 || p.Gray.GrayAt(800, 500).Y != 255 {
+		t.Error("the image was not taken as stored")
+	}
 }

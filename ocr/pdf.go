@@ -108,6 +108,11 @@ func (s *pdfSource) Page(ctx context.Context, n int) (p *PageImage, err error) {
 	if img, ok := s.scanImage(n, pageW, pageH); ok {
 		img = rotateQuarter(img, rotate)
 		dpi := int(math.Round(float64(img.Bounds().Dx()) / (pageWidthRotated(pageW, pageH, rotate) / 72)))
+		if dpi < 100 || dpi > 1200 {
+			// The page box is not the paper's size (a tool put the image at
+			// 72 dpi): judge by the pixels, as for an image file.
+			dpi = guessDPI(img.Bounds().Dx(), img.Bounds().Dy())
+		}
 		return &PageImage{Number: n, Gray: img, DPI: snapDPI(dpi)}, nil
 	}
 	if tp, err := s.textLayer(ctx, n); err == nil && len(tp.words) >= 5 {
@@ -181,8 +186,9 @@ func (s *pdfSource) scanImage(n int, pageW, pageH float64) (*image.Gray, bool) {
 		return nil, false
 	}
 	w, h := *best.IntEntry("Width"), *best.IntEntry("Height")
-	// A scan is at least ~100 dpi across the page's longer side.
-	if float64(max(w, h)) < 100*max(pageW, pageH)/72 || bestPixels > s.limits.MaxPagePixels {
+	// A scan is at least ~100 dpi across the page's longer side, or, where a
+	// tool set the page box from the pixels (72 dpi), a page-sized image.
+	if float64(max(w, h)) < 100*max(pageW, pageH)/72 && max(w, h) < 1000 || bestPixels > s.limits.MaxPagePixels {
 		return nil, false
 	}
 	var img image.Image

@@ -85,6 +85,7 @@ func AnalyzeDocument(lines []Line) hoso.ExtractedDocument {
 		}
 	}
 	checkSalary(fs)
+	restoreFields(&doc)
 	return doc
 }
 

@@ -212,3 +212,19 @@ func TestNames(t *testing.T) {
 		t.Error("a known surname must raise the confidence")
 	}
 }
+
+func TestRestorePhrases(t *testing.T) {
+	for in, want := range map[string]string{
+		"ỦY BẠN NHÂN DÂN PHƯỜNG NGÔ QUYỀN":   "ỦY BAN NHÂN DÂN PHƯỜNG NGÔ QUYỀN",
+		"Ủy ban nhân đân phường Thành Đông":  "Ủy ban nhân dân phường Thành Đông",
+		"Về việc bố nhiệm ông Trần Văn Hùng": "Về việc bổ nhiệm ông Trần Văn Hùng",
+		"Về việc tuyến dụng công chức":       "Về việc tuyển dụng công chức",
+		"PHO GIAM ĐỐC":           "PHÓ GIÁM ĐỐC",
+		"Trường Tiểu học An Lão": "Trường Tiểu học An Lão", // names are left alone
+		"bổ":                     "bổ",                     // single words are never respelled
+	} {
+		if got := RestorePhrases(in); got != want {
+			t.Errorf("RestorePhrases(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

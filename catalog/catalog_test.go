@@ -56,6 +56,42 @@ func testCatalog(t *testing.T, d *DB) {
 			t.Errorf("get unknown: %v", err)
 		}
 	})
+	t.Run("pages and documents", func(t *testing.T) {
+		f, _, err := d.CreateFile(ctx, hoso.File{SHA256: "cc33", Name: "batch.tif", Size: 9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.SetPageCount(ctx, f.ID, 2, hoso.StatusOCR); err != nil {
+			t.Fatal(err)
+		}
+		p2 := hoso.Page{Number: 2, Width: 10, Height: 20, Words: []hoso.Word{{Text: "Số", Confidence: 0.9}}}
+		if done, total, err := d.SavePage(ctx, f.ID, p2); err != nil || done != 1 || total != 2 {
+			t.Fatalf("first page: %d/%d %v", done, total, err)
+		}
+		if done, total, _ := d.SavePage(ctx, f.ID, p2); done != 1 || total != 2 { // a retry
+			t.Errorf("the same page again counts twice: %d/%d", done, total)
+		}
+		if done, total, _ := d.SavePage(ctx, f.ID, hoso.Page{Number: 1}); done != 2 || total != 2 {
+			t.Errorf("last page: %d/%d", done, total)
+		}
+		pages, err := d.LoadPages(ctx, f.ID)
+		if err != nil || len(pages) != 2 || pages[0].Number != 1 || pages[1].Words[0].Text != "Số" {
+			t.Fatalf("pages: %+v %v", pages, err)
+		}
+		docs := []hoso.ExtractedDocument{{Pages: []int{1}, DocType: hoso.Diploma}, {Pages: []int{2}, DocType: hoso.Evaluation}}
+		for i := 0; i < 2; i++ { // saving twice keeps one copy
+			if err := d.SaveDocuments(ctx, f.ID, docs, []string{"needs_review", "approved"}, "needs_review"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := d.FileDocuments(ctx, f.ID)
+		if err != nil || len(got) != 2 || got[1].Document.DocType != hoso.Evaluation || got[1].Status != "approved" {
+			t.Fatalf("documents: %+v %v", got, err)
+		}
+		if ff, _ := d.GetFile(ctx, f.ID); ff.Status != "needs_review" {
+			t.Errorf("file status %s", ff.Status)
+		}
+	})
 	t.Run("tokens stored hashed", func(t *testing.T) {
 		secret, tok, err := d.CreateToken(ctx, "clerk", "HP.SNV")
 		if err != nil || !strings.HasPrefix(secret, "hoso_") {

@@ -5,7 +5,7 @@ GO       ?= go
 BIN      := bin/hoso
 CORPUS   ?= ../shared/corpus
 DEB_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev \
-            poppler-utils qpdf pkg-config gcc time postgresql fonts-dejavu-core
+            poppler-utils qpdf pkg-config gcc time postgresql redis-server fonts-dejavu-core
 
 export OMP_THREAD_LIMIT = 1
 

@@ -1,0 +1,245 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/hibiken/asynq"
+
+	"hoso"
+	"hoso/extract"
+	"hoso/ocr"
+)
+
+// Task types. Payloads carry IDs only; task IDs are derived from them, so a
+// stage enqueued twice runs once.
+const (
+	TaskPrepare = "file:prepare"
+	TaskOCR     = "file:ocr"
+	TaskAnalyze = "file:analyze"
+)
+
+type payload struct {
+	FileID string `json:"file_id"`
+	Page   int    `json:"page,omitempty"`
+}
+
+// PrepareTask starts the pipeline for an uploaded file.
+func PrepareTask(fileID string) (*asynq.Task, []asynq.Option) {
+	return task(TaskPrepare, payload{FileID: fileID}, "prepare:"+fileID)
+}
+
+func task(typ string, p payload, id string) (*asynq.Task, []asynq.Option) {
+	b, _ := json.Marshal(p)
+	return asynq.NewTask(typ, b), []asynq.Option{asynq.TaskID(id), asynq.MaxRetry(8)}
+}
+
+// StageCatalog is what the stages need of the catalog.
+type StageCatalog interface {
+	GetFile(ctx context.Context, id string) (hoso.File, error)
+	SetFileStatus(ctx context.Context, id, status, errCode, errMessage string) error
+	SetPageCount(ctx context.Context, fileID string, pages int, status string) error
+	SavePage(ctx context.Context, fileID string, p hoso.Page) (done, total int, err error)
+	LoadPages(ctx context.Context, fileID string) ([]hoso.Page, error)
+	SaveDocuments(ctx context.Context, fileID string, docs []hoso.ExtractedDocument, statuses []string, fileStatus string) error
+}
+
+// Stages are the queued pipeline: prepare, OCR of each page (fanned out so
+// one large batch uses every worker), analyze. Each stage commits its result
+// before it enqueues the next.
+type Stages struct {
+	Catalog StageCatalog
+	// Original opens the stored original of a file by its SHA-256.
+	Original func(ctx context.Context, sha256 string) (io.ReadCloser, error)
+	Engine   *ocr.Engine
+	Linker   Linker // may be nil
+	Enqueue  func(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error
+	// AutoApprove is off, confident or all (see ApproveStatus).
+	AutoApprove string
+	Log         *slog.Logger
+}
+
+// Register adds the stages' handlers to an asynq mux.
+func (s *Stages) Register(mux *asynq.ServeMux) {
+	mux.HandleFunc(TaskPrepare, s.prepare)
+	mux.HandleFunc(TaskOCR, s.ocrPage)
+	mux.HandleFunc(TaskAnalyze, s.analyze)
+}
+
+func decode(t *asynq.Task) (payload, error) {
+	var p payload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.FileID == "" {
+		return p, fmt.Errorf("bad payload: %v: %w", err, asynq.SkipRetry)
+	}
+	return p, nil
+}
+
+// source opens a file's original for reading pages.
+func (s *Stages) source(ctx context.Context, f hoso.File) (ocr.Source, error) {
+	rc, err := s.Original(ctx, f.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	limits := s.Engine.Limits()
+	data, err := io.ReadAll(io.LimitReader(rc, limits.MaxFileBytes+1))
+	if err != nil {
+		return nil, hoso.WrapError(hoso.EUnavailable, "the original cannot be read", err)
+	}
+	return ocr.OpenBytes(ctx, "", data, limits)
+}
+
+// prepare checks the file and counts its pages, then fans out one OCR task
+// a page.
+func (s *Stages) prepare(ctx context.Context, t *asynq.Task) error {
+	p, err := decode(t)
+	if err != nil {
+		return err
+	}
+	f, err := s.Catalog.GetFile(ctx, p.FileID)
+	if err != nil {
+		return s.stageError(ctx, p.FileID, err)
+	}
+	src, err := s.source(ctx, f)
+	if err != nil {
+		return s.stageError(ctx, p.FileID, err)
+	}
+	n := src.PageCount()
+	src.Close()
+	if err := s.Catalog.SetPageCount(ctx, p.FileID, n, hoso.StatusOCR); err != nil {
+		return err
+	}
+	for i := 1; i <= n; i++ {
+		pt, opts := task(TaskOCR, payload{FileID: p.FileID, Page: i}, fmt.Sprintf("ocr:%s:%d", p.FileID, i))
+		if err := s.enqueue(ctx, pt, opts...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ocrPage reads one page; the task that reads the file's last page starts
+// the analysis.
+func (s *Stages) ocrPage(ctx context.Context, t *asynq.Task) error {
+	p, err := decode(t)
+	if err != nil {
+		return err
+	}
+	f, err := s.Catalog.GetFile(ctx, p.FileID)
+	if err != nil {
+		return s.stageError(ctx, p.FileID, err)
+	}
+	src, err := s.source(ctx, f)
+	if err != nil {
+		return s.stageError(ctx, p.FileID, err)
+	}
+	defer src.Close()
+	img, err := src.Page(ctx, p.Page)
+	if err != nil {
+		return s.stageError(ctx, p.FileID, err)
+	}
+	page, err := s.Engine.ReadPage(ctx, img)
+	if err != nil {
+		return s.stageError(ctx, p.FileID, err)
+	}
+	done, total, err := s.Catalog.SavePage(ctx, p.FileID, page)
+	if err != nil {
+		return err
+	}
+	if done == total {
+		at, opts := task(TaskAnalyze, payload{FileID: p.FileID}, "analyze:"+p.FileID)
+		return s.enqueue(ctx, at, opts...)
+	}
+	return nil
+}
+
+// analyze splits, classifies, extracts and links, and files each document
+// as approved or for review.
+func (s *Stages) analyze(ctx context.Context, t *asynq.Task) error {
+	p, err := decode(t)
+	if err != nil {
+		return err
+	}
+	pages, err := s.Catalog.LoadPages(ctx, p.FileID)
+	if err != nil {
+		return err
+	}
+	docs := extract.Analyze(pages)
+	statuses := make([]string, len(docs))
+	fileStatus := "approved"
+	for i := range docs {
+		if s.Linker != nil {
+			s.Linker.Link(&docs[i])
+		}
+		statuses[i] = ApproveStatus(docs[i], s.AutoApprove)
+		if statuses[i] != "approved" {
+			fileStatus = "needs_review"
+		}
+	}
+	return s.Catalog.SaveDocuments(ctx, p.FileID, docs, statuses, fileStatus)
+}
+
+// enqueue adds a task; one already queued under the same ID is fine.
+func (s *Stages) enqueue(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error {
+	err := s.Enqueue(ctx, t, opts...)
+	if errors.Is(err, asynq.ErrTaskIDConflict) || errors.Is(err, asynq.ErrDuplicateTask) {
+		return nil
+	}
+	return err
+}
+
+// stageError ends the file as failed on an input problem (no retry) and
+// lets asynq retry anything else.
+func (s *Stages) stageError(ctx context.Context, fileID string, err error) error {
+	if !hoso.IsPermanent(err) {
+		return err
+	}
+	if serr := s.Catalog.SetFileStatus(ctx, fileID, hoso.StatusFailed, hoso.ErrorCode(err), hoso.ErrorMessage(err)); serr != nil {
+		return serr
+	}
+	if s.Log != nil {
+		s.Log.Info("file failed", "file", fileID, "code", hoso.ErrorCode(err))
+	}
+	return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+}
+
+// Thresholds of automatic approval (setting "confident").
+const (
+	ApproveMinDocType = 0.9
+	ApproveMinField   = 0.85
+)
+
+// ApproveStatus applies the auto-approval policy: "all" approves every
+// document, "off" none, "confident" those whose type and every field pass
+// the thresholds and whose people are all linked automatically.
+func ApproveStatus(d hoso.ExtractedDocument, policy string) string {
+	switch policy {
+	case "all":
+		return "approved"
+	case "off":
+		return "needs_review"
+	}
+	if d.DocType == hoso.OtherDoc || d.DocTypeConfidence < ApproveMinDocType {
+		return "needs_review"
+	}
+	for _, f := range d.Fields {
+		if f.Confidence < ApproveMinField {
+			return "needs_review"
+		}
+	}
+	auto := 0
+	for _, l := range d.Links {
+		if l.Status != hoso.LinkAuto {
+			return "needs_review"
+		}
+		auto++
+	}
+	if auto == 0 || (len(d.People) > 0 && auto != len(d.People)) {
+		return "needs_review"
+	}
+	return "approved"
+}

@@ -30,6 +30,9 @@ type Originals func(ctx context.Context, r io.Reader, maxBytes int64) (sum strin
 type Server struct {
 	Catalog   Catalog
 	Originals Originals
+	// Start queues the pipeline for a newly received file (nil: nothing is
+	// started, as in tests of the API alone).
+	Start func(ctx context.Context, fileID string) error
 	// MaxUploadBytes bounds one uploaded file.
 	MaxUploadBytes int64
 	Log            *slog.Logger
@@ -135,6 +138,14 @@ func (s *Server) storeUpload(w http.ResponseWriter, r *http.Request, part *multi
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	// Started again for a duplicate too: the task ID makes it a no-op once
+	// queued, and it recovers a file whose first start was lost.
+	if s.Start != nil && (!dup || f.Status == hoso.StatusReceived) {
+		if err := s.Start(r.Context(), f.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	writeJSON(w, http.StatusAccepted, map[string]any{"id": f.ID, "sha256": f.SHA256, "status": f.Status, "duplicate": dup})
 }

@@ -38,8 +38,13 @@ func MustServer(tb testing.TB) (*httptest.Server, *catalog.DB, storage.Store) {
 	}
 	srv := httptest.NewServer(s.Handler())
 	tb.Cleanup(srv.Close)
+	lastServer = s
 	return srv, db, st
 }
+
+// lastServer is the Server of the last MustServer, for tests that set
+// its hooks.
+var lastServer *Server
 
 func upload(tb testing.TB, url, token string, data []byte) (int, map[string]any) {
 	tb.Helper()
@@ -136,5 +141,31 @@ func TestUploadErrors(t *testing.T) {
 	req.Header.Set("Authorization", "Bearer "+clerk)
 	if status, got := do(t, req); status != 400 || errCode(got) != hoso.EInvalid {
 		t.Errorf("not multipart: %d %v", status, got)
+	}
+}
+
+func TestUploadStartsThePipeline(t *testing.T) {
+	srv, db, _ := MustServer(t)
+	var started []string
+	lastServer.Start = func(ctx context.Context, id string) error {
+		started = append(started, id)
+		return nil
+	}
+	clerk, _, _ := db.CreateToken(context.Background(), "clerk", "HP.SNV")
+	_, got := upload(t, srv.URL, clerk, []byte("%PDF-1.4 one"))
+	if len(started) != 1 || started[0] != got["id"] {
+		t.Fatalf("started %v for %v", started, got["id"])
+	}
+	// A file already past "received" is not started again.
+	db.SetFileStatus(context.Background(), got["id"].(string), "ocr", "", "")
+	upload(t, srv.URL, clerk, []byte("%PDF-1.4 one"))
+	if len(started) != 1 {
+		t.Errorf("started again: %v", started)
+	}
+	// A queue that is down makes the upload fail with unavailable, not
+	// vanish.
+	lastServer.Start = func(context.Context, string) error { return hoso.Errorf(hoso.EUnavailable, "redis down") }
+	if status, got := upload(t, srv.URL, clerk, []byte("%PDF-1.4 two")); status != 503 || errCode(got) != hoso.EUnavailable {
+		t.Errorf("queue down: %d %v", status, got)
 	}
 }

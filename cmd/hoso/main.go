@@ -24,6 +24,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"extract", "[--registry staff.csv] FILE...  read scans without a server and print one JSON object per file", runExtract},
+		{"all", "[--data DIR] [--addr HOST:PORT] [--redis-url URL] [--database-url URL] [--auto-approve off|confident|all]  API and workers in one process", runAll},
 		{"token", "create --role admin|clerk|reviewer|sync [--unit CODE]  print a new API token (stored hashed)", runToken},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println(version); return nil }},
 	}

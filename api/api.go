@@ -33,6 +33,8 @@ type Server struct {
 	// Start queues the pipeline for a newly received file (nil: nothing is
 	// started, as in tests of the API alone).
 	Start func(ctx context.Context, fileID string) error
+	// Ready checks the services the API needs (nil: always ready).
+	Ready func(ctx context.Context) error
 	// MaxUploadBytes bounds one uploaded file.
 	MaxUploadBytes int64
 	Log            *slog.Logger
@@ -47,6 +49,7 @@ func (s *Server) Handler() http.Handler {
 		auth    bool
 	}{
 		{"GET /healthz", s.health, false},
+		{"GET /readyz", s.ready, false},
 		{"POST /api/v1/files", s.uploadFile, true},
 		{"GET /api/v1/files/{id}", s.getFile, true},
 	} {
@@ -85,6 +88,17 @@ func tokenOf(r *http.Request) hoso.Token {
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// ready says whether the process can serve: its catalog answers.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	if s.Ready != nil {
+		if err := s.Ready(r.Context()); err != nil {
+			s.fail(w, r, hoso.WrapError(hoso.EUnavailable, "not ready", err))
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
 // uploadFile streams the multipart field "file" to storage while hashing

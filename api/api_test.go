@@ -169,3 +169,16 @@ func TestUploadStartsThePipeline(t *testing.T) {
 		t.Errorf("queue down: %d %v", status, got)
 	}
 }
+
+func TestReady(t *testing.T) {
+	srv, db, _ := MustServer(t)
+	lastServer.Ready = db.Ping
+	if resp, err := http.Get(srv.URL + "/readyz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("ready: %v %v", resp, err)
+	}
+	db.Close()
+	resp, err := http.Get(srv.URL + "/readyz")
+	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("with the catalog closed: %v %v", resp, err)
+	}
+}

@@ -67,6 +67,14 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	return d, nil
 }
 
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.db.PingContext(ctx); err != nil {
+		return hoso.WrapError(hoso.EUnavailable, "the catalog cannot be reached", err)
+	}
+	return nil
+}
+
 // Close closes the connection pool.
 func (d *DB) Close() error { return d.db.Close() }
 

@@ -37,3 +37,11 @@ func TestApproveStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestQueueFor(t *testing.T) {
+	for pages, want := range map[int]string{1: QueueSmall, 5: QueueSmall, 6: QueueDefault, 49: QueueDefault, 50: QueueBulk, 400: QueueBulk} {
+		if got := QueueFor(pages); got != want {
+			t.Errorf("QueueFor(%d) = %s, want %s", pages, got, want)
+		}
+	}
+}

@@ -89,7 +89,7 @@ func TestQueuedPipeline(t *testing.T) {
 		},
 		AutoApprove: "confident",
 	}
-	srv := asynq.NewServer(asynq.RedisClientOpt{Addr: redis}, asynq.Config{Concurrency: 2, LogLevel: asynq.WarnLevel})
+	srv := asynq.NewServer(asynq.RedisClientOpt{Addr: redis}, asynq.Config{Concurrency: 2, Queues: Queues, LogLevel: asynq.WarnLevel})
 	mux := asynq.NewServeMux()
 	stages.Register(mux)
 	if err := srv.Start(mux); err != nil {

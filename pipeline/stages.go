@@ -38,6 +38,34 @@ func task(typ string, p payload, id string) (*asynq.Task, []asynq.Option) {
 	return asynq.NewTask(typ, b), []asynq.Option{asynq.TaskID(id), asynq.MaxRetry(8)}
 }
 
+// Queues and their weights: the pages of a small upload go before a
+// city's batch, which still always moves.
+var Queues = map[string]int{QueueSmall: 6, QueueDefault: 3, QueueBulk: 1}
+
+// Queue names.
+const (
+	QueueSmall   = "small"
+	QueueDefault = "default"
+	QueueBulk    = "bulk"
+)
+
+// SmallFilePages and BulkFilePages bound the queues by a file's pages.
+const (
+	SmallFilePages = 5
+	BulkFilePages  = 50
+)
+
+// QueueFor chooses the queue of a file's page tasks by its size.
+func QueueFor(pages int) string {
+	switch {
+	case pages <= SmallFilePages:
+		return QueueSmall
+	case pages >= BulkFilePages:
+		return QueueBulk
+	}
+	return QueueDefault
+}
+
 // StageCatalog is what the stages need of the catalog.
 type StageCatalog interface {
 	GetFile(ctx context.Context, id string) (hoso.File, error)
@@ -113,9 +141,10 @@ func (s *Stages) prepare(ctx context.Context, t *asynq.Task) error {
 	if err := s.Catalog.SetPageCount(ctx, p.FileID, n, hoso.StatusOCR); err != nil {
 		return err
 	}
+	queue := asynq.Queue(QueueFor(n))
 	for i := 1; i <= n; i++ {
 		pt, opts := task(TaskOCR, payload{FileID: p.FileID, Page: i}, fmt.Sprintf("ocr:%s:%d", p.FileID, i))
-		if err := s.enqueue(ctx, pt, opts...); err != nil {
+		if err := s.enqueue(ctx, pt, append(opts, queue)...); err != nil {
 			return err
 		}
 	}

@@ -114,7 +114,7 @@ func runAll(ctx context.Context, args []string) error {
 		},
 		Engine: eng, Enqueue: enqueue, AutoApprove: *sf.autoApprove, Log: log,
 	}
-	workers := asynq.NewServer(redisOpt, asynq.Config{Concurrency: *sf.workers, ShutdownTimeout: 30 * time.Second, LogLevel: asynq.WarnLevel})
+	workers := asynq.NewServer(redisOpt, asynq.Config{Concurrency: *sf.workers, Queues: pipeline.Queues, ShutdownTimeout: 30 * time.Second, LogLevel: asynq.WarnLevel})
 	mux := asynq.NewServeMux()
 	stages.Register(mux)
 	if err := workers.Start(mux); err != nil {
@@ -135,6 +135,7 @@ func runAll(ctx context.Context, args []string) error {
 			}
 			return err
 		},
+		Ready:          db.Ping,
 		MaxUploadBytes: *sf.maxUploadMB << 20,
 		Log:            log,
 	}

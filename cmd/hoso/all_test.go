@@ -16,6 +16,143 @@ import (
 	"time"
 )
 
+// startRedis runs a private redis-server for a test and returns its URL.
+func startRedis(t *testing.T) string {
+	t.Helper()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().(*net.TCPAddr)
+	l.Close()
+	cmd := exec.Command("redis-server", "--port", fmt.Sprint(addr.Port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("redis-server (make deps): %v", err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; i < 100; i++ {
+		if c, err := net.Dial("tcp", addr.String()); err == nil {
+			c.Close()
+			return "redis://" + addr.String()
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("redis did not start")
+	return ""
+}
+
+// TestServeAndWorkers runs the API and two worker processes apart, on one
+// Redis and one data folder, as on many machines.
+func TestServeAndWorkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the service")
+	}
+	bin := filepath.Join(t.TempDir(), "hoso")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	if err := exec.Command(bin, "worker", "--data", t.TempDir()).Run(); err == nil {
+		t.Error("a worker without --redis-url started (it would have a queue of its own)")
+	}
+	redis := startRedis(t)
+	data := t.TempDir()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	var stderr bytes.Buffer
+	var procs []*exec.Cmd
+	for _, args := range [][]string{{"serve", "--addr", addr}, {"worker", "--workers", "1"}, {"worker", "--workers", "1"}} {
+		p := exec.Command(bin, append(args, "--data", data, "--redis-url", redis)...)
+		p.Stderr = &stderr
+		if err := p.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer p.Process.Kill()
+		procs = append(procs, p)
+	}
+	base := "http://" + addr
+	waitHealthy(t, base, &stderr)
+	token := clerkToken(t, bin, data)
+	id := uploadScan(t, base, token, filepath.Join(corpus, "scans", "cfa6ff3b.pdf"))
+	waitProcessed(t, base, token, id, &stderr)
+	for _, p := range procs {
+		p.Process.Signal(syscall.SIGTERM)
+		p.Wait()
+	}
+}
+
+func waitHealthy(t *testing.T, base string, stderr *bytes.Buffer) {
+	t.Helper()
+	for i := 0; ; i++ {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		if i > 200 {
+			t.Fatalf("the API did not start:\n%s", stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func clerkToken(t *testing.T, bin, data string) string {
+	t.Helper()
+	tok, err := exec.Command(bin, "token", "create", "--data", data, "--role", "clerk", "--unit", "HP.STP").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(tok))
+}
+
+func uploadScan(t *testing.T, base, token, path string) string {
+	t.Helper()
+	scan, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", filepath.Base(path))
+	fw.Write(scan)
+	mw.Close()
+	req, _ := http.NewRequest("POST", base+"/api/v1/files", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var up map[string]any
+	json.NewDecoder(resp.Body).Decode(&up)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("upload: %d %v", resp.StatusCode, up)
+	}
+	return up["id"].(string)
+}
+
+func waitProcessed(t *testing.T, base, token, id string, stderr *bytes.Buffer) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/files/%s", base, id), nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var f map[string]any
+		json.NewDecoder(resp.Body).Decode(&f)
+		resp.Body.Close()
+		if f["status"] == "needs_review" || f["status"] == "approved" {
+			return
+		}
+		if f["status"] == "failed" || time.Now().After(deadline) {
+			t.Fatalf("file: %v\n%s", f, stderr.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
 // TestAllEmbedded runs `hoso all` on embedded defaults (SQLite, a folder,
 // a private redis-server), uploads a scan with a clerk's token and waits
 // for the file to come out of the pipeline; then stops it with SIGTERM.
@@ -48,63 +185,10 @@ func TestAllEmbedded(t *testing.T) {
 	}
 	defer srv.Process.Kill()
 	base := "http://" + addr
-	for i := 0; ; i++ {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		if i > 200 {
-			t.Fatalf("hoso all did not start:\n%s", stderr.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	tok, err := exec.Command(bin, "token", "create", "--data", data, "--role", "clerk", "--unit", "HP.STP").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := strings.TrimSpace(string(tok))
-
-	scan, err := os.ReadFile(filepath.Join(corpus, "scans", "1c7604f6.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "1c7604f6.png")
-	fw.Write(scan)
-	mw.Close()
-	req, _ := http.NewRequest("POST", base+"/api/v1/files", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var up map[string]any
-	json.NewDecoder(resp.Body).Decode(&up)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("upload: %d %v", resp.StatusCode, up)
-	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for {
-		req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/v1/files/%s", base, up["id"]), nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var f map[string]any
-		json.NewDecoder(resp.Body).Decode(&f)
-		resp.Body.Close()
-		if f["status"] == "needs_review" || f["status"] == "approved" {
-			break
-		}
-		if f["status"] == "failed" || time.Now().After(deadline) {
-			t.Fatalf("file: %v\n%s", f, stderr.String())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitHealthy(t, base, &stderr)
+	token := clerkToken(t, bin, data)
+	id := uploadScan(t, base, token, filepath.Join(corpus, "scans", "1c7604f6.png"))
+	waitProcessed(t, base, token, id, &stderr)
 	srv.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
 	go func() { done <- srv.Wait() }()

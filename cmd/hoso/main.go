@@ -25,6 +25,8 @@ func commands() []command {
 	return []command{
 		{"extract", "[--registry staff.csv] FILE...  read scans without a server and print one JSON object per file", runExtract},
 		{"all", "[--data DIR] [--addr HOST:PORT] [--redis-url URL] [--database-url URL] [--auto-approve off|confident|all]  API and workers in one process", runAll},
+		{"serve", "[service flags]  the API only (workers elsewhere, same Redis, database and storage)", runServe},
+		{"worker", "[service flags]  the pipeline's workers only", runWorker},
 		{"token", "create --role admin|clerk|reviewer|sync [--unit CODE]  print a new API token (stored hashed)", runToken},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println(version); return nil }},
 	}

@@ -67,13 +67,31 @@ func (f serviceFlags) check() error {
 
 // runAll runs the API and the workers in one process: the embedded default.
 func runAll(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("all", flag.ContinueOnError)
+	return runService(ctx, "all", args, true, true)
+}
+
+// runServe runs the API only; workers run elsewhere on the same Redis,
+// database and storage.
+func runServe(ctx context.Context, args []string) error {
+	return runService(ctx, "serve", args, true, false)
+}
+
+// runWorker runs the pipeline's workers only.
+func runWorker(ctx context.Context, args []string) error {
+	return runService(ctx, "worker", args, false, true)
+}
+
+func runService(ctx context.Context, name string, args []string, withAPI, withWorkers bool) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	sf := addServiceFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := sf.check(); err != nil {
 		return err
+	}
+	if !(withAPI && withWorkers) && *sf.redisURL == "" {
+		return fmt.Errorf("hoso %s shares its queue with the other processes: set --redis-url (or REDIS_URL)", name)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if err := os.MkdirAll(*sf.data, 0o750); err != nil {
@@ -94,33 +112,39 @@ func runAll(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := ocr.NewEngine(ocr.Options{Workers: *sf.workers})
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
-
 	client := asynq.NewClient(redisOpt)
 	defer client.Close()
 	enqueue := func(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error {
 		_, err := client.EnqueueContext(ctx, t, opts...)
 		return err
 	}
-	stages := &pipeline.Stages{
-		Catalog: db,
-		Original: func(ctx context.Context, sum string) (io.ReadCloser, error) {
-			rc, _, err := store.Get(ctx, storage.OriginalKey(sum))
-			return rc, err
-		},
-		Engine: eng, Enqueue: enqueue, AutoApprove: *sf.autoApprove, Log: log,
+	if withWorkers {
+		eng, err := ocr.NewEngine(ocr.Options{Workers: *sf.workers})
+		if err != nil {
+			return err
+		}
+		defer eng.Close()
+		stages := &pipeline.Stages{
+			Catalog: db,
+			Original: func(ctx context.Context, sum string) (io.ReadCloser, error) {
+				rc, _, err := store.Get(ctx, storage.OriginalKey(sum))
+				return rc, err
+			},
+			Engine: eng, Enqueue: enqueue, AutoApprove: *sf.autoApprove, Log: log,
+		}
+		workers := asynq.NewServer(redisOpt, asynq.Config{Concurrency: *sf.workers, Queues: pipeline.Queues, ShutdownTimeout: 30 * time.Second, LogLevel: asynq.WarnLevel})
+		mux := asynq.NewServeMux()
+		stages.Register(mux)
+		if err := workers.Start(mux); err != nil {
+			return fmt.Errorf("workers: %w", err)
+		}
+		defer workers.Shutdown() // lets running tasks finish, hands the rest back
 	}
-	workers := asynq.NewServer(redisOpt, asynq.Config{Concurrency: *sf.workers, Queues: pipeline.Queues, ShutdownTimeout: 30 * time.Second, LogLevel: asynq.WarnLevel})
-	mux := asynq.NewServeMux()
-	stages.Register(mux)
-	if err := workers.Start(mux); err != nil {
-		return fmt.Errorf("workers: %w", err)
+	if !withAPI {
+		log.Info("hoso workers are running", "workers", *sf.workers)
+		<-ctx.Done()
+		return nil
 	}
-	defer workers.Shutdown() // lets running tasks finish, hands the rest back
 
 	srv := &api.Server{
 		Catalog: db,

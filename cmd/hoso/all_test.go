@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
@@ -14,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"hoso/catalog"
 )
 
 // startRedis runs a private redis-server for a test and returns its URL.
@@ -199,5 +202,62 @@ func TestAllEmbedded(t *testing.T) {
 		}
 	case <-time.After(40 * time.Second):
 		t.Error("hoso all did not stop on SIGTERM")
+	}
+}
+
+// TestWorkerKilled kills a worker with SIGKILL in the middle of OCR: its
+// task comes back (asynq's lease runs out) to the worker started after it,
+// and the file ends with its documents, once each.
+func TestWorkerKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the service; waits for a lease to expire")
+	}
+	bin := filepath.Join(t.TempDir(), "hoso")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	redis := startRedis(t)
+	data := t.TempDir()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := l.Addr().String()
+	l.Close()
+	var stderr bytes.Buffer
+	start := func(args ...string) *exec.Cmd {
+		p := exec.Command(bin, append(args, "--data", data, "--redis-url", redis)...)
+		p.Stderr = &stderr
+		if err := p.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Process.Kill(); p.Wait() })
+		return p
+	}
+	start("serve", "--addr", addr)
+	victim := start("worker", "--workers", "1")
+	base := "http://" + addr
+	waitHealthy(t, base, &stderr)
+	token := clerkToken(t, bin, data)
+	id := uploadScan(t, base, token, filepath.Join(corpus, "scans", "cfa6ff3b.pdf"))
+	// Let it get into OCR, then kill it mid-page.
+	time.Sleep(2500 * time.Millisecond)
+	victim.Process.Kill()
+	victim.Wait()
+	start("worker", "--workers", "2")
+	waitProcessed(t, base, token, id, &stderr)
+
+	db, err := catalog.Open(context.Background(), filepath.Join(data, "hoso.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	docs, err := db.FileDocuments(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages []int
+	for _, d := range docs {
+		pages = append(pages, d.Document.Pages...)
+	}
+	if len(docs) != 4 || fmt.Sprint(pages) != "[1 2 3 4 5]" {
+		t.Errorf("after the kill: %d documents over pages %v, want 4 over [1 2 3 4 5]", len(docs), pages)
 	}
 }

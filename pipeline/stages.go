@@ -106,6 +106,24 @@ func decode(t *asynq.Task) (payload, error) {
 	return p, nil
 }
 
+// open decodes a task's payload and opens its file's original for reading
+// pages; errors are already classified for the stage to return.
+func (s *Stages) open(ctx context.Context, t *asynq.Task) (payload, ocr.Source, error) {
+	p, err := decode(t)
+	if err != nil {
+		return p, nil, err
+	}
+	f, err := s.Catalog.GetFile(ctx, p.FileID)
+	if err != nil {
+		return p, nil, s.stageError(ctx, p.FileID, err)
+	}
+	src, err := s.source(ctx, f)
+	if err != nil {
+		return p, nil, s.stageError(ctx, p.FileID, err)
+	}
+	return p, src, nil
+}
+
 // source opens a file's original for reading pages.
 func (s *Stages) source(ctx context.Context, f hoso.File) (ocr.Source, error) {
 	rc, err := s.Original(ctx, f.SHA256)
@@ -124,17 +142,9 @@ func (s *Stages) source(ctx context.Context, f hoso.File) (ocr.Source, error) {
 // prepare checks the file and counts its pages, then fans out one OCR task
 // a page.
 func (s *Stages) prepare(ctx context.Context, t *asynq.Task) error {
-	p, err := decode(t)
+	p, src, err := s.open(ctx, t)
 	if err != nil {
 		return err
-	}
-	f, err := s.Catalog.GetFile(ctx, p.FileID)
-	if err != nil {
-		return s.stageError(ctx, p.FileID, err)
-	}
-	src, err := s.source(ctx, f)
-	if err != nil {
-		return s.stageError(ctx, p.FileID, err)
 	}
 	n := src.PageCount()
 	src.Close()
@@ -154,17 +164,9 @@ func (s *Stages) prepare(ctx context.Context, t *asynq.Task) error {
 // ocrPage reads one page; the task that reads the file's last page starts
 // the analysis.
 func (s *Stages) ocrPage(ctx context.Context, t *asynq.Task) error {
-	p, err := decode(t)
+	p, src, err := s.open(ctx, t)
 	if err != nil {
 		return err
-	}
-	f, err := s.Catalog.GetFile(ctx, p.FileID)
-	if err != nil {
-		return s.stageError(ctx, p.FileID, err)
-	}
-	src, err := s.source(ctx, f)
-	if err != nil {
-		return s.stageError(ctx, p.FileID, err)
 	}
 	defer src.Close()
 	img, err := src.Page(ctx, p.Page)

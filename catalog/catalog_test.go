@@ -3,18 +3,13 @@ package catalog
 import (
 	"context"
 	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"hoso"
+	"hoso/internal/testsvc"
 )
 
 // testCatalog is the conformance suite both databases pass.
@@ -142,87 +137,25 @@ func TestPostgres(t *testing.T) {
 	testCatalog(t, d)
 }
 
-// MustPostgres starts a private PostgreSQL server (Debian's postgresql
-// package) in a temporary folder on a free port and returns the URL of a
-// fresh database. As root it runs the server as the postgres user, which
-// PostgreSQL requires. In CI a missing server fails the test.
+// MustPostgres starts a PostgreSQL server and returns the URL of a fresh
+// database on it.
 func MustPostgres(tb testing.TB) string {
 	tb.Helper()
-	bins, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
-	if len(bins) == 0 {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("PostgreSQL is not installed (make deps)")
-		}
-		tb.Skip("PostgreSQL is not installed")
-	}
-	binDir := filepath.Dir(bins[len(bins)-1])
-	dir, err := os.MkdirTemp("", "hoso-pg-*")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { os.RemoveAll(dir) })
-	os.Chmod(dir, 0o755)
-	var asUser []string
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			tb.Fatal(err)
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			tb.Fatal(err)
-		}
-		asUser = []string{"runuser", "-u", "postgres", "--"}
-	}
-	run := func(args ...string) *exec.Cmd {
-		all := append(append([]string{}, asUser...), args...)
-		return exec.Command(all[0], all[1:]...)
-	}
-	data := filepath.Join(dir, "data")
-	if out, err := run(filepath.Join(binDir, "initdb"), "-D", data, "-A", "trust", "-U", "hoso", "-E", "UTF8").CombinedOutput(); err != nil {
-		tb.Fatalf("initdb: %v\n%s", err, out)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	srv := run(filepath.Join(binDir, "postgres"), "-D", data, "-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off")
-	// Its own process group: runuser passes no signal on, so the shutdown
-	// (SIGINT: fast) goes to the whole group.
-	srv.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := srv.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		syscall.Kill(-srv.Process.Pid, syscall.SIGINT)
-		done := make(chan struct{})
-		go func() { srv.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			syscall.Kill(-srv.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
-	})
-	base := fmt.Sprintf("postgres://hoso@127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		d, err := Open(context.Background(), base+"/postgres?sslmode=disable")
+	base := testsvc.Postgres(tb)
+	name := fmt.Sprintf("hoso_test_%d", time.Now().UnixNano())
+	for i := 0; ; i++ {
+		d, err := Open(context.Background(), base)
 		if err == nil {
-			name := fmt.Sprintf("hoso_test_%d", time.Now().UnixNano())
 			_, err = d.db.Exec("CREATE DATABASE " + name)
 			d.Close()
 			if err != nil {
 				tb.Fatal(err)
 			}
-			return base + "/" + name + "?sslmode=disable"
+			return strings.Replace(base, "/postgres?", "/"+name+"?", 1)
 		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("postgres did not start: %v", err)
+		if i > 100 { // the port answers before the server takes logins
+			tb.Fatalf("postgres: %v", err)
 		}
-		time.Sleep(200 * time.Millisecond)
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -3,11 +3,8 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -17,43 +14,11 @@ import (
 
 	"hoso"
 	"hoso/catalog"
+	"hoso/internal/testsvc"
 	"hoso/storage"
 )
 
 var _ StageCatalog = (*catalog.DB)(nil)
-
-// MustRedis starts a private redis-server on a free port for the test; in
-// CI a missing server fails.
-func MustRedis(tb testing.TB) string {
-	tb.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("redis-server is not installed (make deps)")
-		}
-		tb.Skip("redis-server is not installed")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	addr := l.Addr().(*net.TCPAddr)
-	l.Close()
-	cmd := exec.Command(bin, "--port", fmt.Sprint(addr.Port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tb.TempDir())
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; i < 100; i++ {
-		if c, err := net.Dial("tcp", addr.String()); err == nil {
-			c.Close()
-			return addr.String()
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	tb.Fatal("redis did not start")
-	return ""
-}
 
 // TestQueuedPipeline runs the stages on asynq over a real Redis, with the
 // SQLite catalog and local storage, and expects for every file what the
@@ -63,7 +28,7 @@ func TestQueuedPipeline(t *testing.T) {
 		t.Skip("OCR")
 	}
 	dir := needCorpus(t)
-	redis := MustRedis(t)
+	redis := testsvc.Redis(t)
 	ctx := context.Background()
 	db, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "hoso.db"))
 	if err != nil {

@@ -7,15 +7,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"hoso"
+	"hoso/internal/testsvc"
 )
 
 // testStore is the conformance suite every Store passes.
@@ -144,57 +141,21 @@ func TestS3(t *testing.T) {
 	testStore(t, s)
 }
 
-// MustMinIO starts a MinIO server on a free port with a temporary folder
-// and returns a store on a fresh bucket.
+// MustMinIO starts a MinIO server and returns a store on a fresh bucket.
 func MustMinIO(tb testing.TB) *S3 {
 	tb.Helper()
-	bin := findMinIO()
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("no minio binary: run `make tools`")
-		}
-		tb.Skip("no minio binary (make tools)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	cmd := exec.Command(bin, "server", "--quiet", "--address", addr, "--console-address", "127.0.0.1:0", tb.TempDir())
-	cmd.Env = append(os.Environ(), "MINIO_ROOT_USER=hosotest", "MINIO_ROOT_PASSWORD=hosotest-secret", "MINIO_BROWSER=off")
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	cfg := S3Config{Endpoint: addr, Bucket: fmt.Sprintf("hoso-test-%d", time.Now().UnixNano()), AccessKey: "hosotest", SecretKey: "hosotest-secret"}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	endpoint, access, secret := testsvc.MinIO(tb)
+	cfg := S3Config{Endpoint: endpoint, Bucket: fmt.Sprintf("hoso-test-%d", time.Now().UnixNano()), AccessKey: access, SecretKey: secret}
+	for i := 0; ; i++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		s, err := NewS3(ctx, cfg)
 		cancel()
 		if err == nil {
 			return s
 		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("minio did not start: %v", err)
+		if i > 150 {
+			tb.Fatalf("minio: %v", err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-}
-
-func findMinIO() string {
-	if p := os.Getenv("HOSO_MINIO"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("minio"); err == nil {
-		return p
-	}
-	if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-		p := filepath.Join(strings.TrimSpace(string(out)), "bin", "minio")
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return ""
 }

@@ -17,29 +17,8 @@ import (
 	"time"
 
 	"hoso/catalog"
+	"hoso/internal/testsvc"
 )
-
-// startRedis runs a private redis-server for a test and returns its URL.
-func startRedis(t *testing.T) string {
-	t.Helper()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().(*net.TCPAddr)
-	l.Close()
-	cmd := exec.Command("redis-server", "--port", fmt.Sprint(addr.Port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("redis-server (make deps): %v", err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; i < 100; i++ {
-		if c, err := net.Dial("tcp", addr.String()); err == nil {
-			c.Close()
-			return "redis://" + addr.String()
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatal("redis did not start")
-	return ""
-}
 
 // TestServeAndWorkers runs the API and two worker processes apart, on one
 // Redis and one data folder, as on many machines.
@@ -54,7 +33,7 @@ func TestServeAndWorkers(t *testing.T) {
 	if err := exec.Command(bin, "worker", "--data", t.TempDir()).Run(); err == nil {
 		t.Error("a worker without --redis-url started (it would have a queue of its own)")
 	}
-	redis := startRedis(t)
+	redis := "redis://" + testsvc.Redis(t)
 	data := t.TempDir()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
@@ -216,7 +195,7 @@ func TestWorkerKilled(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	redis := startRedis(t)
+	redis := "redis://" + testsvc.Redis(t)
 	data := t.TempDir()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()

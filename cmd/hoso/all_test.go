@@ -26,10 +26,7 @@ func TestServeAndWorkers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the service")
 	}
-	bin := filepath.Join(t.TempDir(), "hoso")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := mustBinary(t)
 	if err := exec.Command(bin, "worker", "--data", t.TempDir()).Run(); err == nil {
 		t.Error("a worker without --redis-url started (it would have a queue of its own)")
 	}
@@ -151,10 +148,7 @@ func TestAllEmbedded(t *testing.T) {
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		t.Fatalf("redis-server is needed (make deps): %v", err)
 	}
-	bin := filepath.Join(t.TempDir(), "hoso")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := mustBinary(t)
 	data := t.TempDir()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
@@ -191,10 +185,7 @@ func TestWorkerKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the service; waits for a lease to expire")
 	}
-	bin := filepath.Join(t.TempDir(), "hoso")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := mustBinary(t)
 	redis := "redis://" + testsvc.Redis(t)
 	data := t.TempDir()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")

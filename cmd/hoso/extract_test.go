@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -25,10 +27,7 @@ func TestExtractCommand(t *testing.T) {
 		}
 		t.Skip("no corpus")
 	}
-	bin := filepath.Join(t.TempDir(), "hoso")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := mustBinary(t)
 	files := []string{
 		filepath.Join(corpus, "scans", "1c7604f6.png"),
 		filepath.Join(corpus, "bad", "web_page.pdf"),
@@ -96,10 +95,7 @@ func TestTokenCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "hoso")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := mustBinary(t)
 	data := t.TempDir()
 	out, err := exec.Command(bin, "token", "create", "--data", data, "--role", "clerk", "--unit", "HP.SNV").Output()
 	if err != nil || !bytes.HasPrefix(out, []byte("hoso_")) {
@@ -111,4 +107,38 @@ func TestTokenCommand(t *testing.T) {
 	if err := exec.Command(bin, "token", "create", "--data", data, "--role", "root").Run(); err == nil {
 		t.Error("a token with an unknown role was created")
 	}
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// mustBinary builds the hoso binary once for the package's tests.
+func mustBinary(tb testing.TB) string {
+	tb.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "hoso-bin-*")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "hoso")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		tb.Fatal(binErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
 }

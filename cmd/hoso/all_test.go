@@ -32,9 +32,7 @@ func TestServeAndWorkers(t *testing.T) {
 	}
 	redis := "redis://" + testsvc.Redis(t)
 	data := t.TempDir()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	var stderr bytes.Buffer
 	var procs []*exec.Cmd
 	for _, args := range [][]string{{"serve", "--addr", addr}, {"worker", "--workers", "1"}, {"worker", "--workers", "1"}} {
@@ -150,9 +148,7 @@ func TestAllEmbedded(t *testing.T) {
 	}
 	bin := mustBinary(t)
 	data := t.TempDir()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	var stderr bytes.Buffer
 	srv := exec.Command(bin, "all", "--data", data, "--addr", addr, "--workers", "2")
 	srv.Stderr = &stderr
@@ -188,9 +184,7 @@ func TestWorkerKilled(t *testing.T) {
 	bin := mustBinary(t)
 	redis := "redis://" + testsvc.Redis(t)
 	data := t.TempDir()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	var stderr bytes.Buffer
 	start := func(args ...string) *exec.Cmd {
 		p := exec.Command(bin, append(args, "--data", data, "--redis-url", redis)...)
@@ -230,4 +224,15 @@ func TestWorkerKilled(t *testing.T) {
 	if len(docs) != 4 || fmt.Sprint(pages) != "[1 2 3 4 5]" {
 		t.Errorf("after the kill: %d documents over pages %v, want 4 over [1 2 3 4 5]", len(docs), pages)
 	}
+}
+
+// freeAddr returns a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }

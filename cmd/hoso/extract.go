@@ -69,15 +69,7 @@ func runExtract(ctx context.Context, args []string) error {
 	})
 }
 
-func envInt(key string, def int) int {
-	var v int
-	if s := os.Getenv(key); s != "" {
-		if _, err := fmt.Sscan(s, &v); err == nil {
-			return v
-		}
-	}
-	return def
-}
+func envInt(key string, def int) int { return int(envInt64(key, int64(def))) }
 
 func envInt64(key string, def int64) int64 {
 	var v int64

@@ -48,7 +48,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite://"), "file:")
 		// WAL lets readers go on while one writer commits; the busy timeout
 		// makes writers queue instead of failing.
-		d.db, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)")
+		// Transactions take the write lock when they begin (_txlock), so
+		// that processes sharing the file queue behind the busy timeout
+		// instead of failing when a reader turns writer.
+		d.db, err = sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate")
 		if err == nil {
 			d.db.SetMaxOpenConns(1)
 		}
@@ -121,7 +124,18 @@ func (d *DB) begin(ctx context.Context) (*Tx, error) {
 }
 
 func (d *DB) migrate(ctx context.Context) error {
-	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.tx.Rollback()
+	if err := tx.lockMigrations(ctx); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return hoso.WrapError(hoso.EUnavailable, "catalog migrations", err)
+	}
+	if err := tx.tx.Commit(); err != nil {
 		return hoso.WrapError(hoso.EUnavailable, "catalog migrations", err)
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
@@ -143,6 +157,9 @@ func (d *DB) migrateOne(ctx context.Context, name string) error {
 		return err
 	}
 	defer tx.tx.Rollback()
+	if err := tx.lockMigrations(ctx); err != nil {
+		return err
+	}
 	var n int
 	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = ?`, name).Scan(&n); err != nil {
 		return err
@@ -166,6 +183,19 @@ func (d *DB) migrateOne(ctx context.Context, name string) error {
 		return err
 	}
 	return tx.tx.Commit()
+}
+
+// lockMigrations makes processes that start together migrate one after
+// the other: on PostgreSQL with a transaction-scoped advisory lock; on
+// SQLite the immediate transaction already holds the write lock.
+func (t *Tx) lockMigrations(ctx context.Context) error {
+	if !t.d.postgres {
+		return nil
+	}
+	if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(726473)`); err != nil {
+		return hoso.WrapError(hoso.EUnavailable, "catalog migrations", err)
+	}
+	return nil
 }
 
 func stripComments(s string) string {

@@ -125,6 +125,28 @@ func TestSQLite(t *testing.T) {
 	d.Close()
 }
 
+// TestConcurrentOpen opens one SQLite file from many connections at once,
+// as processes starting together do: every one migrates or waits.
+func TestConcurrentOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hoso.db")
+	errs := make(chan error, 6)
+	for i := 0; i < 6; i++ {
+		go func() {
+			d, err := Open(context.Background(), path)
+			if err == nil {
+				_, _, err = d.CreateFile(context.Background(), hoso.File{SHA256: fmt.Sprint(time.Now().UnixNano()), Name: "x"})
+				d.Close()
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < 6; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 func TestPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a PostgreSQL server")

@@ -171,8 +171,9 @@ func (d *DB) migrateOne(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	for _, stmt := range strings.Split(string(body), ";") {
-		if strings.TrimSpace(stripComments(stmt)) == "" {
+	// Comments go first: they may hold a semicolon.
+	for _, stmt := range strings.Split(stripComments(string(body)), ";") {
+		if strings.TrimSpace(stmt) == "" {
 			continue
 		}
 		if _, err := tx.exec(ctx, stmt); err != nil {

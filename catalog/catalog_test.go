@@ -87,6 +87,96 @@ func testCatalog(t *testing.T, d *DB) {
 			t.Errorf("file status %s", ff.Status)
 		}
 	})
+	t.Run("registry", func(t *testing.T) {
+		v0, err := d.RegistryVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		people := []hoso.Staff{{ID: "NV1", FullName: "Nguyễn Văn An", UnitCode: "HP.SNV"}, {ID: "NV2", FullName: "Trần Thị Bình", UnitCode: "HP.STC"}}
+		if added, err := d.UpsertStaff(ctx, people); err != nil || added != 2 {
+			t.Fatalf("import: %d %v", added, err)
+		}
+		if err := d.UpsertUnits(ctx, []hoso.Unit{{Code: "HP", Name: "UBND thành phố"}, {Code: "HP.SNV", Name: "Sở Nội vụ", ParentCode: "HP"}}); err != nil {
+			t.Fatal(err)
+		}
+		v1, _ := d.RegistryVersion(ctx)
+		people[1].UnitCode = "HP.SNV"
+		if added, err := d.UpsertStaff(ctx, people[1:]); err != nil || added != 0 {
+			t.Fatalf("re-import: %d %v", added, err)
+		}
+		d.Now = func() time.Time { return fixed.Add(time.Minute) }
+		d.UpsertStaff(ctx, people[1:])
+		d.Now = func() time.Time { return fixed }
+		staff, units, v2, err := d.Registry(ctx)
+		if err != nil || len(staff) != 2 || staff[1].UnitCode != "HP.SNV" || staff[0].FullName != "Nguyễn Văn An" || len(units) != 2 || units[1].ParentCode != "HP" {
+			t.Fatalf("registry: %+v %+v %v", staff, units, err)
+		}
+		if v0 == v1 || v1 == v2 {
+			t.Errorf("the version does not move: %q %q %q", v0, v1, v2)
+		}
+	})
+	t.Run("documents listed and filtered", func(t *testing.T) {
+		f, _, err := d.CreateFile(ctx, hoso.File{SHA256: "dd44", Name: "batch2.pdf", Size: 9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []hoso.ExtractedDocument
+		var statuses []string
+		for i := 0; i < 12; i++ { // more than 9: IDs must sort in the file's order
+			doc := hoso.ExtractedDocument{Pages: []int{i + 1}, DocType: hoso.SalaryRaiseDecision}
+			status := "needs_review"
+			if i%3 == 0 {
+				doc.Links = []hoso.Link{{StaffID: "NV1", Status: hoso.LinkAuto}}
+				status = "approved"
+			} else {
+				doc.Links = []hoso.Link{{StaffID: "NV2", Status: hoso.LinkCandidate}}
+			}
+			docs, statuses = append(docs, doc), append(statuses, status)
+		}
+		if err := d.SaveDocuments(ctx, f.ID, docs, statuses, "needs_review"); err != nil {
+			t.Fatal(err)
+		}
+		var all []StoredDocument
+		after := ""
+		for pages := 0; ; pages++ {
+			page, next, err := d.ListDocuments(ctx, DocumentFilter{FileID: f.ID, After: after, Limit: 5})
+			if err != nil || pages > 3 {
+				t.Fatalf("page %d: %v", pages, err)
+			}
+			all = append(all, page...)
+			if next == "" {
+				break
+			}
+			after = next
+		}
+		if len(all) != 12 {
+			t.Fatalf("paged: %d documents", len(all))
+		}
+		for i, sd := range all {
+			if sd.Index != i || sd.Document.Pages[0] != i+1 || sd.Version != 1 {
+				t.Errorf("document %d: %+v", i, sd)
+			}
+		}
+		linked, _, err := d.ListDocuments(ctx, DocumentFilter{StaffID: "NV1", Limit: 50})
+		if err != nil || len(linked) != 4 || linked[0].Unit != "HP.SNV" {
+			t.Errorf("by person: %d %+v %v", len(linked), linked, err)
+		}
+		if cands, _, _ := d.ListDocuments(ctx, DocumentFilter{StaffID: "NV2", Limit: 50}); len(cands) != 0 {
+			t.Errorf("a candidate is not a link: %d", len(cands))
+		}
+		review, _, _ := d.ListDocuments(ctx, DocumentFilter{Status: "needs_review", FileID: f.ID, Limit: 50})
+		byUnit, _, _ := d.ListDocuments(ctx, DocumentFilter{Unit: "HP.SNV", FileID: f.ID, Limit: 50})
+		if len(review) != 8 || len(byUnit) != 4 {
+			t.Errorf("by status %d, by unit %d", len(review), len(byUnit))
+		}
+		got, err := d.GetDocument(ctx, all[3].ID)
+		if err != nil || got.ID != all[3].ID || got.Status != "approved" || len(got.Document.Links) != 1 {
+			t.Errorf("get: %+v %v", got, err)
+		}
+		if _, err := d.GetDocument(ctx, "nope"); hoso.ErrorCode(err) != hoso.ENotFound {
+			t.Errorf("unknown document: %v", err)
+		}
+	})
 	t.Run("tokens stored hashed", func(t *testing.T) {
 		secret, tok, err := d.CreateToken(ctx, "clerk", "HP.SNV")
 		if err != nil || !strings.HasPrefix(secret, "hoso_") {

@@ -118,7 +118,7 @@ func (s *pdfSource) Page(ctx context.Context, n int) (p *PageImage, err error) {
 	if tp, err := s.textLayer(ctx, n); err == nil && len(tp.words) >= 5 {
 		return &PageImage{Number: n, Words: tp.words, Size: tp.size, DPI: TextDPI}, nil
 	}
-	img, err := s.render(ctx, n)
+	img, err := s.render(ctx, n, s.limits.RenderDPI)
 	if err != nil {
 		return nil, err
 	}
@@ -279,14 +279,20 @@ func unescapeHTML(s string) string {
 	return r.Replace(s)
 }
 
-// render draws page n with pdftoppm at the configured resolution.
-func (s *pdfSource) render(ctx context.Context, n int) (*image.Gray, error) {
+// Render draws page n at dpi, whatever the page holds: the picture a
+// reviewer sees of a born-digital page.
+func (s *pdfSource) Render(ctx context.Context, n, dpi int) (*image.Gray, error) {
+	return s.render(ctx, n, dpi)
+}
+
+// render draws page n with pdftoppm.
+func (s *pdfSource) render(ctx context.Context, n, dpi int) (*image.Gray, error) {
 	path, err := s.filePath()
 	if err != nil {
 		return nil, err
 	}
 	pg := strconv.Itoa(n)
-	out, err := exec.CommandContext(ctx, "pdftoppm", "-r", strconv.Itoa(s.limits.RenderDPI), "-gray",
+	out, err := exec.CommandContext(ctx, "pdftoppm", "-r", strconv.Itoa(dpi), "-gray",
 		"-f", pg, "-l", pg, "-png", path).Output()
 	if err != nil {
 		return nil, hoso.WrapError(hoso.EDamagedFile, fmt.Sprintf("page %d of the PDF file cannot be rendered", n), err)

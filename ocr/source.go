@@ -65,6 +65,11 @@ type Source interface {
 	Close() error
 }
 
+// Renderer is a Source whose pages can be drawn whatever they hold (PDF).
+type Renderer interface {
+	Render(ctx context.Context, n, dpi int) (*image.Gray, error)
+}
+
 // Open reads the file at path, checks it against the limits and returns its
 // pages. Errors carry stable codes (empty_file, unsupported_type,
 // damaged_file, encrypted_file, too_large, no_pages).

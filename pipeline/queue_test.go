@@ -3,10 +3,10 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +15,7 @@ import (
 	"hoso"
 	"hoso/catalog"
 	"hoso/internal/testsvc"
+	"hoso/registry"
 	"hoso/storage"
 )
 
@@ -43,17 +44,23 @@ func TestQueuedPipeline(t *testing.T) {
 	defer client.Close()
 	stages := &Stages{
 		Catalog: db,
-		Original: func(ctx context.Context, sum string) (io.ReadCloser, error) {
-			rc, _, err := st.Get(ctx, storage.OriginalKey(sum))
-			return rc, err
-		},
-		Engine: MustEngine(t),
+		Objects: st,
+		Engine:  MustEngine(t),
 		Enqueue: func(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error {
 			_, err := client.EnqueueContext(ctx, t, opts...)
 			return err
 		},
 		AutoApprove: "confident",
+		Registry:    (&CatalogLinker{Store: db, Settings: registry.DefaultSettings}).Linker,
 	}
+	reg := mustRegistry(t, dir)
+	if _, err := db.UpsertStaff(ctx, reg.All()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpsertUnits(ctx, reg.Units()); err != nil {
+		t.Fatal(err)
+	}
+	inProcess := registry.Linker{Registry: reg, Settings: registry.DefaultSettings}
 	srv := asynq.NewServer(asynq.RedisClientOpt{Addr: redis}, asynq.Config{Concurrency: 2, Queues: Queues, LogLevel: asynq.WarnLevel})
 	mux := asynq.NewServeMux()
 	stages.Register(mux)
@@ -118,12 +125,60 @@ func TestQueuedPipeline(t *testing.T) {
 			t.Fatalf("%s: %d documents, in-process %d", path, len(got), len(want))
 		}
 		for k := range want {
+			inProcess.Link(&want[k])
 			g := got[k].Document
+			if gl, wl := linkIDs(g.Links), linkIDs(want[k].Links); gl != wl {
+				t.Errorf("%s document %d linked %s, in-process %s", path, k, gl, wl)
+			}
 			gj, _ := json.Marshal(g.Fields)
 			wj, _ := json.Marshal(want[k].Fields)
 			if g.DocType != want[k].DocType || !reflect.DeepEqual(g.Pages, want[k].Pages) || string(gj) != string(wj) {
 				t.Errorf("%s document %d differs from the in-process engine:\n%+v\n%+v", path, k, g.Fields, want[k].Fields)
 			}
 		}
+	}
+}
+
+func linkIDs(ls []hoso.Link) string {
+	var b strings.Builder
+	for _, l := range ls {
+		b.WriteString(l.StaffID + ":" + l.Status + " ")
+	}
+	return b.String()
+}
+
+// TestCatalogLinkerReloads: an import into the catalog reaches the linker
+// without a restart.
+func TestCatalogLinkerReloads(t *testing.T) {
+	ctx := context.Background()
+	db, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "hoso.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cl := &CatalogLinker{Store: db, Settings: registry.DefaultSettings}
+	doc := func() *hoso.ExtractedDocument {
+		return &hoso.ExtractedDocument{DocType: hoso.SalaryRaiseDecision, Fields: hoso.Fields{
+			"person_name": {Value: "Phạm Thị Hồng Nhung", Confidence: 0.95},
+			"birth_date":  {Value: "1988-04-12", Confidence: 0.95},
+		}}
+	}
+	lk, err := cl.Linker(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := doc()
+	lk.Link(d)
+	if len(d.Links) != 0 {
+		t.Fatalf("linked against an empty registry: %+v", d.Links)
+	}
+	if _, err := db.UpsertStaff(ctx, []hoso.Staff{{ID: "HP-0001", FullName: "Phạm Thị Hồng Nhung", BirthDate: "1988-04-12"}}); err != nil {
+		t.Fatal(err)
+	}
+	lk, _ = cl.Linker(ctx)
+	d = doc()
+	lk.Link(d)
+	if len(d.Links) != 1 || d.Links[0].StaffID != "HP-0001" || d.Links[0].Status != hoso.LinkAuto {
+		t.Errorf("after the import: %+v", d.Links)
 	}
 }

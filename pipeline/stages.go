@@ -1,18 +1,23 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/hibiken/asynq"
 
 	"hoso"
 	"hoso/extract"
 	"hoso/ocr"
+	"hoso/storage"
 )
 
 // Task types. Payloads carry IDs only; task IDs are derived from them, so a
@@ -26,6 +31,7 @@ const (
 type payload struct {
 	FileID string `json:"file_id"`
 	Page   int    `json:"page,omitempty"`
+	DPI    int    `json:"dpi,omitempty"` // of the stored page image
 }
 
 // PrepareTask starts the pipeline for an uploaded file.
@@ -35,8 +41,13 @@ func PrepareTask(fileID string) (*asynq.Task, []asynq.Option) {
 
 func task(typ string, p payload, id string) (*asynq.Task, []asynq.Option) {
 	b, _ := json.Marshal(p)
-	return asynq.NewTask(typ, b), []asynq.Option{asynq.TaskID(id), asynq.MaxRetry(8)}
+	// Retention keeps a finished task's ID taken, so that a stage run
+	// again (a retry after a crash) does not start the next stage twice.
+	return asynq.NewTask(typ, b), []asynq.Option{asynq.TaskID(id), asynq.MaxRetry(8), asynq.Retention(TaskRetention)}
 }
+
+// TaskRetention is how long a finished task's ID stays taken.
+const TaskRetention = 24 * time.Hour
 
 // Queues and their weights: the pages of a small upload go before a
 // city's batch, which still always moves.
@@ -81,15 +92,21 @@ type StageCatalog interface {
 // before it enqueues the next.
 type Stages struct {
 	Catalog StageCatalog
-	// Original opens the stored original of a file by its SHA-256.
-	Original func(ctx context.Context, sha256 string) (io.ReadCloser, error)
-	Engine   *ocr.Engine
-	Linker   Linker // may be nil
-	Enqueue  func(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error
+	// Objects holds the originals (storage.OriginalKey) and the page
+	// images prepare writes (storage.PageImageKey).
+	Objects storage.Store
+	Engine  *ocr.Engine
+	// Registry gives the linker of the moment (nil: documents stay
+	// unlinked).
+	Registry func(ctx context.Context) (Linker, error)
+	Enqueue func(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error
 	// AutoApprove is off, confident or all (see ApproveStatus).
 	AutoApprove string
 	Log         *slog.Logger
 }
+
+// PreviewDPI is the resolution of the picture of a born-digital page.
+const PreviewDPI = 100
 
 // Register adds the stages' handlers to an asynq mux.
 func (s *Stages) Register(mux *asynq.ServeMux) {
@@ -106,27 +123,9 @@ func decode(t *asynq.Task) (payload, error) {
 	return p, nil
 }
 
-// open decodes a task's payload and opens its file's original for reading
-// pages; errors are already classified for the stage to return.
-func (s *Stages) open(ctx context.Context, t *asynq.Task) (payload, ocr.Source, error) {
-	p, err := decode(t)
-	if err != nil {
-		return p, nil, err
-	}
-	f, err := s.Catalog.GetFile(ctx, p.FileID)
-	if err != nil {
-		return p, nil, s.stageError(ctx, p.FileID, err)
-	}
-	src, err := s.source(ctx, f)
-	if err != nil {
-		return p, nil, s.stageError(ctx, p.FileID, err)
-	}
-	return p, src, nil
-}
-
 // source opens a file's original for reading pages.
 func (s *Stages) source(ctx context.Context, f hoso.File) (ocr.Source, error) {
-	rc, err := s.Original(ctx, f.SHA256)
+	rc, _, err := s.Objects.Get(ctx, storage.OriginalKey(f.SHA256))
 	if err != nil {
 		return nil, err
 	}
@@ -139,21 +138,46 @@ func (s *Stages) source(ctx context.Context, f hoso.File) (ocr.Source, error) {
 	return ocr.OpenBytes(ctx, "", data, limits)
 }
 
-// prepare checks the file and counts its pages, then fans out one OCR task
-// a page.
+// prepare checks the file, stores the image of each page (read once here,
+// so that page tasks never open the whole original again) and fans out one
+// OCR task a page. A born-digital page is read from its text here.
 func (s *Stages) prepare(ctx context.Context, t *asynq.Task) error {
-	p, src, err := s.open(ctx, t)
+	p, err := decode(t)
 	if err != nil {
 		return err
 	}
+	f, err := s.Catalog.GetFile(ctx, p.FileID)
+	if err != nil {
+		return s.stageError(ctx, p.FileID, err)
+	}
+	if f.Status != hoso.StatusReceived && f.Status != hoso.StatusOCR {
+		return nil // prepared before, and moved on
+	}
+	src, err := s.source(ctx, f)
+	if err != nil {
+		return s.stageError(ctx, p.FileID, err)
+	}
+	defer src.Close()
 	n := src.PageCount()
-	src.Close()
 	if err := s.Catalog.SetPageCount(ctx, p.FileID, n, hoso.StatusOCR); err != nil {
 		return err
 	}
 	queue := asynq.Queue(QueueFor(n))
 	for i := 1; i <= n; i++ {
-		pt, opts := task(TaskOCR, payload{FileID: p.FileID, Page: i}, fmt.Sprintf("ocr:%s:%d", p.FileID, i))
+		img, err := src.Page(ctx, i)
+		if err != nil {
+			return s.stageError(ctx, p.FileID, err)
+		}
+		if img.Gray == nil {
+			if err := s.textPage(ctx, p.FileID, src, img); err != nil {
+				return s.stageError(ctx, p.FileID, err)
+			}
+			continue
+		}
+		if err := s.putPageImage(ctx, p.FileID, i, img.Gray); err != nil {
+			return err
+		}
+		pt, opts := task(TaskOCR, payload{FileID: p.FileID, Page: i, DPI: img.DPI}, fmt.Sprintf("ocr:%s:%d", p.FileID, i))
 		if err := s.enqueue(ctx, pt, append(opts, queue)...); err != nil {
 			return err
 		}
@@ -161,28 +185,67 @@ func (s *Stages) prepare(ctx context.Context, t *asynq.Task) error {
 	return nil
 }
 
-// ocrPage reads one page; the task that reads the file's last page starts
-// the analysis.
-func (s *Stages) ocrPage(ctx context.Context, t *asynq.Task) error {
-	p, src, err := s.open(ctx, t)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	img, err := src.Page(ctx, p.Page)
-	if err != nil {
-		return s.stageError(ctx, p.FileID, err)
+// textPage saves a born-digital page as read from its text, with a picture
+// of it for review, and starts the analysis if it was the last page.
+func (s *Stages) textPage(ctx context.Context, fileID string, src ocr.Source, img *ocr.PageImage) error {
+	if r, ok := src.(ocr.Renderer); ok {
+		g, err := r.Render(ctx, img.Number, PreviewDPI)
+		if err != nil {
+			return err
+		}
+		if err := s.putPageImage(ctx, fileID, img.Number, g); err != nil {
+			return err
+		}
 	}
 	page, err := s.Engine.ReadPage(ctx, img)
 	if err != nil {
+		return err
+	}
+	return s.savePage(ctx, fileID, page)
+}
+
+func (s *Stages) putPageImage(ctx context.Context, fileID string, n int, g *image.Gray) error {
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, g); err != nil {
+		return err
+	}
+	_, err := s.Objects.Put(ctx, storage.PageImageKey(fileID, n), &buf, int64(buf.Len()))
+	return err
+}
+
+// ocrPage reads one page image; the task that saves the file's last page
+// starts the analysis.
+func (s *Stages) ocrPage(ctx context.Context, t *asynq.Task) error {
+	p, err := decode(t)
+	if err != nil {
+		return err
+	}
+	rc, _, err := s.Objects.Get(ctx, storage.PageImageKey(p.FileID, p.Page))
+	if err != nil {
 		return s.stageError(ctx, p.FileID, err)
 	}
-	done, total, err := s.Catalog.SavePage(ctx, p.FileID, page)
+	img, err := png.Decode(rc)
+	rc.Close()
+	if err != nil {
+		return hoso.WrapError(hoso.EUnavailable, "the page image cannot be read", err) // stored by us: retry
+	}
+	page, err := s.Engine.ReadPage(ctx, &ocr.PageImage{Number: p.Page, Gray: ocr.ToGray(img), DPI: p.DPI})
+	if err != nil {
+		return s.stageError(ctx, p.FileID, err)
+	}
+	return s.savePage(ctx, p.FileID, page)
+}
+
+// savePage stores a page's words; whoever saves the last page enqueues the
+// analysis (its task ID makes that once).
+func (s *Stages) savePage(ctx context.Context, fileID string, page hoso.Page) error {
+	done, total, err := s.Catalog.SavePage(ctx, fileID, page)
 	if err != nil {
 		return err
 	}
 	if done == total {
-		at, opts := task(TaskAnalyze, payload{FileID: p.FileID}, "analyze:"+p.FileID)
+		at, opts := task(TaskAnalyze, payload{FileID: fileID}, "analyze:"+fileID)
 		return s.enqueue(ctx, at, opts...)
 	}
 	return nil
@@ -195,16 +258,27 @@ func (s *Stages) analyze(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
+	if f, err := s.Catalog.GetFile(ctx, p.FileID); err != nil {
+		return err
+	} else if f.Status != hoso.StatusOCR {
+		return nil // analysed before: a reviewer's work is never overwritten
+	}
 	pages, err := s.Catalog.LoadPages(ctx, p.FileID)
 	if err != nil {
 		return err
 	}
 	docs := extract.Analyze(pages)
+	var linker Linker
+	if s.Registry != nil {
+		if linker, err = s.Registry(ctx); err != nil {
+			return err
+		}
+	}
 	statuses := make([]string, len(docs))
 	fileStatus := "approved"
 	for i := range docs {
-		if s.Linker != nil {
-			s.Linker.Link(&docs[i])
+		if linker != nil {
+			linker.Link(&docs[i])
 		}
 		statuses[i] = ApproveStatus(docs[i], s.AutoApprove)
 		if statuses[i] != "approved" {

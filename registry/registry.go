@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"slices"
 	"strings"
 
 	"hoso"
@@ -64,6 +65,19 @@ func (r *Registry) Upsert(people []hoso.Staff) (added, updated int) {
 		r.reindex()
 	}
 	return added, updated
+}
+
+// All returns the people, in the order they were added.
+func (r *Registry) All() []hoso.Staff { return slices.Clone(r.staff) }
+
+// Units returns the unit tree, sorted by code.
+func (r *Registry) Units() []hoso.Unit {
+	out := make([]hoso.Unit, 0, len(r.units))
+	for _, u := range r.units {
+		out = append(out, u)
+	}
+	slices.SortFunc(out, func(a, b hoso.Unit) int { return strings.Compare(a.Code, b.Code) })
+	return out
 }
 
 // SetUnits replaces the unit tree.

@@ -54,6 +54,10 @@ func CheckKey(key string) error {
 // OriginalKey is where an original upload with the given SHA-256 lives.
 func OriginalKey(sum string) string { return "originals/" + sum[:2] + "/" + sum }
 
+// PageImageKey is where the image of page n (from 1) of a file lives: what
+// OCR reads and a reviewer sees.
+func PageImageKey(fileID string, n int) string { return fmt.Sprintf("pages/%s/%04d.png", fileID, n) }
+
 // PutOriginal streams r into the store under its SHA-256, computed while it
 // is written (never held whole in memory): first under a temporary key,
 // then moved to OriginalKey. It returns the hash and the size; storing the

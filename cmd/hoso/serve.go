@@ -21,6 +21,7 @@ import (
 	"hoso/api"
 	"hoso/ocr"
 	"hoso/pipeline"
+	"hoso/registry"
 	"hoso/storage"
 )
 
@@ -125,12 +126,10 @@ func runService(ctx context.Context, name string, args []string, withAPI, withWo
 		}
 		defer eng.Close()
 		stages := &pipeline.Stages{
-			Catalog: db,
-			Original: func(ctx context.Context, sum string) (io.ReadCloser, error) {
-				rc, _, err := store.Get(ctx, storage.OriginalKey(sum))
-				return rc, err
-			},
-			Engine: eng, Enqueue: enqueue, AutoApprove: *sf.autoApprove, Log: log,
+			Catalog:  db,
+			Objects:  store,
+			Registry: (&pipeline.CatalogLinker{Store: db, Settings: registry.DefaultSettings}).Linker,
+			Engine:   eng, Enqueue: enqueue, AutoApprove: *sf.autoApprove, Log: log,
 		}
 		workers := asynq.NewServer(redisOpt, asynq.Config{Concurrency: *sf.workers, Queues: pipeline.Queues, ShutdownTimeout: 30 * time.Second, LogLevel: asynq.WarnLevel})
 		mux := asynq.NewServeMux()

@@ -7,19 +7,28 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"hoso"
+	"hoso/catalog"
+	"hoso/storage"
 )
 
 // Catalog is what the API needs of the database.
 type Catalog interface {
 	CreateFile(ctx context.Context, f hoso.File) (hoso.File, bool, error)
 	GetFile(ctx context.Context, id string) (hoso.File, error)
+	FileBySHA256(ctx context.Context, sum string) (hoso.File, error)
+	FileDocuments(ctx context.Context, fileID string) ([]catalog.StoredDocument, error)
+	GetDocument(ctx context.Context, id string) (catalog.StoredDocument, error)
+	ListDocuments(ctx context.Context, f catalog.DocumentFilter) ([]catalog.StoredDocument, string, error)
 	Authenticate(ctx context.Context, secret string) (hoso.Token, error)
 }
 
@@ -30,6 +39,8 @@ type Originals func(ctx context.Context, r io.Reader, maxBytes int64) (sum strin
 type Server struct {
 	Catalog   Catalog
 	Originals Originals
+	// Objects holds the page images (storage.PageImageKey).
+	Objects storage.Store
 	// Start queues the pipeline for a newly received file (nil: nothing is
 	// started, as in tests of the API alone).
 	Start func(ctx context.Context, fileID string) error
@@ -51,7 +62,11 @@ func (s *Server) Handler() http.Handler {
 		{"GET /healthz", s.health, false},
 		{"GET /readyz", s.ready, false},
 		{"POST /api/v1/files", s.uploadFile, true},
+		{"GET /api/v1/files", s.findFile, true},
 		{"GET /api/v1/files/{id}", s.getFile, true},
+		{"GET /api/v1/documents", s.listDocuments, true},
+		{"GET /api/v1/documents/{id}", s.getDocument, true},
+		{"GET /api/v1/documents/{id}/pages/{n}", s.documentPage, true},
 	} {
 		var h http.Handler = r.h
 		if r.auth {
@@ -169,22 +184,181 @@ func formValue(p *multipart.Part) string {
 	return strings.TrimSpace(string(b))
 }
 
-// getFile reports a file's status; a clerk sees only their unit's files.
+// getFile reports a file's status and the documents found in it; a clerk
+// sees only their unit's files.
 func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 	f, err := s.Catalog.GetFile(r.Context(), r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if tok := tokenOf(r); tok.Unit != "" && tok.Role != "admin" && f.Unit != tok.Unit {
+	s.writeFile(w, r, f)
+}
+
+// findFile looks a file up by its SHA-256 (?sha256=): how hoso upload
+// skips what the server already has.
+func (s *Server) findFile(w http.ResponseWriter, r *http.Request) {
+	sum := strings.ToLower(r.URL.Query().Get("sha256"))
+	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
+		s.fail(w, r, hoso.Errorf(hoso.EInvalid, "sha256 must be 64 hexadecimal digits"))
+		return
+	}
+	f, err := s.Catalog.FileBySHA256(r.Context(), sum)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeFile(w, r, f)
+}
+
+func (s *Server) writeFile(w http.ResponseWriter, r *http.Request, f hoso.File) {
+	if !sees(tokenOf(r), f.Unit) {
 		s.fail(w, r, hoso.Errorf(hoso.ENotFound, "no such file")) // no hint that it exists
+		return
+	}
+	docs, err := s.Catalog.FileDocuments(r.Context(), f.ID)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	var fileErr any
 	if f.ErrorCode != "" {
 		fileErr = map[string]string{"code": f.ErrorCode, "message": f.ErrorMessage}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": f.ID, "sha256": f.SHA256, "status": f.Status, "error": fileErr, "documents": []any{}})
+	out := make([]documentJSON, len(docs))
+	for i, d := range docs {
+		out[i] = documentOf(d, false)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": f.ID, "sha256": f.SHA256, "name": f.Name, "size": f.Size,
+		"unit": f.Unit, "status": f.Status, "error": fileErr, "documents": out})
+}
+
+// sees says whether a token may see what belongs to unit: admins and the
+// sync job see everything, clerks and reviewers their unit.
+func sees(tok hoso.Token, unit string) bool {
+	return tok.Unit == "" || tok.Role == "admin" || tok.Role == "sync" || unit == tok.Unit
+}
+
+// documentJSON is a document as the API shows it.
+type documentJSON struct {
+	ID                string        `json:"id"`
+	FileID            string        `json:"file_id"`
+	Index             int           `json:"index"`
+	Status            string        `json:"status"`
+	Unit              string        `json:"unit"`
+	Version           int           `json:"version"`
+	UpdatedAt         string        `json:"updated_at"`
+	DocType           hoso.DocType  `json:"doc_type"`
+	DocTypeConfidence float64       `json:"doc_type_confidence"`
+	Pages             []int         `json:"pages"`
+	Fields            hoso.Fields   `json:"fields"`
+	People            []hoso.Fields `json:"people,omitempty"`
+	Links             []hoso.Link   `json:"links"`
+	Text              string        `json:"text,omitempty"`
+}
+
+func documentOf(d catalog.StoredDocument, withText bool) documentJSON {
+	out := documentJSON{
+		ID: d.ID, FileID: d.FileID, Index: d.Index, Status: d.Status, Unit: d.Unit, Version: d.Version,
+		UpdatedAt: d.UpdatedAt.UTC().Format(time.RFC3339), DocType: d.Document.DocType,
+		DocTypeConfidence: d.Document.DocTypeConfidence, Pages: d.Document.Pages, Fields: d.Document.Fields,
+		People: d.Document.People, Links: d.Document.Links,
+	}
+	if out.Links == nil {
+		out.Links = []hoso.Link{}
+	}
+	if withText {
+		out.Text = d.Document.Text
+	}
+	return out
+}
+
+// Paging of document lists.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// listDocuments lists documents by status, unit and person
+// (?status=&unit=&staff_id=&file_id=), a page at a time (?limit=&after=).
+func (s *Server) listDocuments(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := catalog.DocumentFilter{Status: q.Get("status"), Unit: q.Get("unit"), StaffID: q.Get("staff_id"),
+		FileID: q.Get("file_id"), After: q.Get("after"), Limit: DefaultPageSize}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxPageSize {
+			s.fail(w, r, hoso.Errorf(hoso.EInvalid, "limit must be a number from 1 to %d", MaxPageSize))
+			return
+		}
+		f.Limit = n
+	}
+	if tok := tokenOf(r); !sees(tok, f.Unit) {
+		f.Unit = tok.Unit // a clerk or reviewer lists their own unit
+	}
+	docs, next, err := s.Catalog.ListDocuments(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]documentJSON, len(docs))
+	for i, d := range docs {
+		out[i] = documentOf(d, false)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"documents": out, "next": next})
+}
+
+// document returns the document of the request's path, if the token sees it.
+func (s *Server) document(r *http.Request) (catalog.StoredDocument, error) {
+	d, err := s.Catalog.GetDocument(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return d, err
+	}
+	if !sees(tokenOf(r), d.Unit) {
+		return d, hoso.Errorf(hoso.ENotFound, "no such document")
+	}
+	return d, nil
+}
+
+// getDocument shows a document with its fields, links and pages; its
+// version is the ETag.
+func (s *Server) getDocument(w http.ResponseWriter, r *http.Request) {
+	d, err := s.document(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	etag := fmt.Sprintf(`"%s-v%d"`, d.ID, d.Version)
+	w.Header().Set("ETag", etag)
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	writeJSON(w, http.StatusOK, documentOf(d, true))
+}
+
+// documentPage sends the image of the document's n-th page (from 1).
+func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
+	d, err := s.document(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 || n > len(d.Document.Pages) {
+		s.fail(w, r, hoso.Errorf(hoso.ENotFound, "the document has %d pages", len(d.Document.Pages)))
+		return
+	}
+	rc, obj, err := s.Objects.Get(r.Context(), storage.PageImageKey(d.FileID, d.Document.Pages[n-1]))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Content-Length", strconv.FormatInt(obj.Size, 10))
+	w.Header().Set("Cache-Control", "private, max-age=86400") // a page image never changes
+	io.Copy(w, rc)
 }
 
 // statusOf maps error codes to HTTP statuses, in one place.

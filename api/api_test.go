@@ -34,6 +34,7 @@ func MustServer(tb testing.TB) (*httptest.Server, *catalog.DB, storage.Store) {
 		Originals: func(ctx context.Context, r io.Reader, max int64) (string, int64, error) {
 			return storage.PutOriginal(ctx, st, r, max)
 		},
+		Objects:        st,
 		MaxUploadBytes: 1 << 20,
 	}
 	srv := httptest.NewServer(s.Handler())

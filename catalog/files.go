@@ -47,6 +47,16 @@ func (d *DB) GetFile(ctx context.Context, id string) (hoso.File, error) {
 	return getFile(ctx, tx, `id = ?`, id)
 }
 
+// FileBySHA256 returns the file with that content, or a not_found error.
+func (d *DB) FileBySHA256(ctx context.Context, sum string) (hoso.File, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return hoso.File{}, err
+	}
+	defer tx.tx.Rollback()
+	return getFile(ctx, tx, `sha256 = ?`, sum)
+}
+
 // SetFileStatus moves a file to a status, with the error that stopped it
 // when the status is "failed".
 func (d *DB) SetFileStatus(ctx context.Context, id, status, errCode, errMessage string) error {

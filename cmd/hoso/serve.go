@@ -158,6 +158,7 @@ func runService(ctx context.Context, name string, args []string, withAPI, withWo
 			}
 			return err
 		},
+		Objects:        store,
 		Ready:          db.Ping,
 		MaxUploadBytes: *sf.maxUploadMB << 20,
 		Log:            log,

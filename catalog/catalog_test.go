@@ -241,33 +241,10 @@ func TestPostgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a PostgreSQL server")
 	}
-	d, err := Open(context.Background(), MustPostgres(t))
+	d, err := Open(context.Background(), testsvc.PostgresDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
 	testCatalog(t, d)
-}
-
-// MustPostgres starts a PostgreSQL server and returns the URL of a fresh
-// database on it.
-func MustPostgres(tb testing.TB) string {
-	tb.Helper()
-	base := testsvc.Postgres(tb)
-	name := fmt.Sprintf("hoso_test_%d", time.Now().UnixNano())
-	for i := 0; ; i++ {
-		d, err := Open(context.Background(), base)
-		if err == nil {
-			_, err = d.db.Exec("CREATE DATABASE " + name)
-			d.Close()
-			if err != nil {
-				tb.Fatal(err)
-			}
-			return strings.Replace(base, "/postgres?", "/"+name+"?", 1)
-		}
-		if i > 100 { // the port answers before the server takes logins
-			tb.Fatalf("postgres: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

@@ -99,7 +99,7 @@ type Stages struct {
 	// Registry gives the linker of the moment (nil: documents stay
 	// unlinked).
 	Registry func(ctx context.Context) (Linker, error)
-	Enqueue func(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error
+	Enqueue  func(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error
 	// AutoApprove is off, confident or all (see ApproveStatus).
 	AutoApprove string
 	Log         *slog.Logger

@@ -45,7 +45,10 @@ func NewS3(ctx context.Context, c S3Config) (*S3, error) {
 	}
 	if !ok {
 		if err := cl.MakeBucket(ctx, c.Bucket, minio.MakeBucketOptions{}); err != nil {
-			return nil, classifyS3("", err)
+			// Processes starting together race to make it: one wins.
+			if again, _ := cl.BucketExists(ctx, c.Bucket); !again {
+				return nil, classifyS3("", err)
+			}
 		}
 	}
 	return &S3{client: cl, bucket: c.Bucket}, nil

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,38 +19,11 @@ import (
 	"hoso/internal/testsvc"
 )
 
-// TestServeAndWorkers runs the API and two worker processes apart, on one
-// Redis and one data folder, as on many machines.
-func TestServeAndWorkers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the service")
-	}
+// TestWorkerNeedsRedis: a worker must share the API's queue.
+func TestWorkerNeedsRedis(t *testing.T) {
 	bin := mustBinary(t)
 	if err := exec.Command(bin, "worker", "--data", t.TempDir()).Run(); err == nil {
 		t.Error("a worker without --redis-url started (it would have a queue of its own)")
-	}
-	redis := "redis://" + testsvc.Redis(t)
-	data := t.TempDir()
-	addr := freeAddr(t)
-	var stderr bytes.Buffer
-	var procs []*exec.Cmd
-	for _, args := range [][]string{{"serve", "--addr", addr}, {"worker", "--workers", "1"}, {"worker", "--workers", "1"}} {
-		p := exec.Command(bin, append(args, "--data", data, "--redis-url", redis)...)
-		p.Stderr = &stderr
-		if err := p.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer p.Process.Kill()
-		procs = append(procs, p)
-	}
-	base := "http://" + addr
-	waitHealthy(t, base, &stderr)
-	token := clerkToken(t, bin, data)
-	id := uploadScan(t, base, token, filepath.Join(corpus, "scans", "cfa6ff3b.pdf"))
-	waitProcessed(t, base, token, id, &stderr)
-	for _, p := range procs {
-		p.Process.Signal(syscall.SIGTERM)
-		p.Wait()
 	}
 }
 
@@ -127,50 +99,6 @@ func waitProcessed(t *testing.T, base, token, id string, stderr *bytes.Buffer) {
 			t.Fatalf("file: %v\n%s", f, stderr.String())
 		}
 		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// TestAllEmbedded runs `hoso all` on embedded defaults (SQLite, a folder,
-// a private redis-server), uploads a scan with a clerk's token and waits
-// for the file to come out of the pipeline; then stops it with SIGTERM.
-func TestAllEmbedded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the service")
-	}
-	if _, err := os.Stat(corpus); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the corpus is missing in CI: %v", err)
-		}
-		t.Skip("no corpus")
-	}
-	if _, err := exec.LookPath("redis-server"); err != nil {
-		t.Fatalf("redis-server is needed (make deps): %v", err)
-	}
-	bin := mustBinary(t)
-	data := t.TempDir()
-	addr := freeAddr(t)
-	var stderr bytes.Buffer
-	srv := exec.Command(bin, "all", "--data", data, "--addr", addr, "--workers", "2")
-	srv.Stderr = &stderr
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Process.Kill()
-	base := "http://" + addr
-	waitHealthy(t, base, &stderr)
-	token := clerkToken(t, bin, data)
-	id := uploadScan(t, base, token, filepath.Join(corpus, "scans", "1c7604f6.png"))
-	waitProcessed(t, base, token, id, &stderr)
-	srv.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- srv.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("shutdown: %v\n%s", err, stderr.String())
-		}
-	case <-time.After(40 * time.Second):
-		t.Error("hoso all did not stop on SIGTERM")
 	}
 }
 

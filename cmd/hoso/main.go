@@ -27,6 +27,9 @@ func commands() []command {
 		{"all", "[--data DIR] [--addr HOST:PORT] [--redis-url URL] [--database-url URL] [--auto-approve off|confident|all]  API and workers in one process", runAll},
 		{"serve", "[service flags]  the API only (workers elsewhere, same Redis, database and storage)", runServe},
 		{"worker", "[service flags]  the pipeline's workers only", runWorker},
+		{"staff", "import [--data DIR | --database-url URL] FILE.csv|FILE.xlsx  import the staff registry into the catalog", runStaff},
+		{"units", "import [--data DIR | --database-url URL] FILE.csv|FILE.xlsx  import the unit tree into the catalog", runUnits},
+		{"upload", "[--server URL] [--token T] [--unit CODE] [--jobs N] DIR|FILE...  send scans to a hoso server", runUpload},
 		{"token", "create --role admin|clerk|reviewer|sync [--unit CODE]  print a new API token (stored hashed)", runToken},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println(version); return nil }},
 	}

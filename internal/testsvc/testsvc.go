@@ -5,6 +5,7 @@
 package testsvc
 
 import (
+	"database/sql"
 	"fmt"
 	"net"
 	"os"
@@ -16,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL, to create test databases
 )
 
 // missing fails in CI and skips elsewhere.
@@ -154,4 +157,26 @@ func Postgres(tb testing.TB) string {
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"))
 	waitTCP(tb, addr.String(), "postgres")
 	return fmt.Sprintf("postgres://hoso@%s/postgres?sslmode=disable", addr)
+}
+
+// PostgresDB starts a PostgreSQL server and returns the URL of a fresh
+// database on it.
+func PostgresDB(tb testing.TB) string {
+	tb.Helper()
+	base := Postgres(tb)
+	name := fmt.Sprintf("hoso_test_%d", time.Now().UnixNano())
+	for i := 0; ; i++ {
+		db, err := sql.Open("pgx", base)
+		if err == nil {
+			_, err = db.Exec("CREATE DATABASE " + name)
+			db.Close()
+		}
+		if err == nil {
+			return strings.Replace(base, "/postgres?", "/"+name+"?", 1)
+		}
+		if i > 100 { // the port answers before the server takes logins
+			tb.Fatalf("postgres: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -281,4 +281,3 @@ func loadCorpusRegistry(t *testing.T) *registry.Registry {
 	}
 	return reg
 }
-

@@ -5,7 +5,7 @@ GO       ?= go
 BIN      := bin/hoso
 CORPUS   ?= ../shared/corpus
 DEB_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev \
-            poppler-utils qpdf pkg-config gcc time postgresql redis-server fonts-dejavu-core
+            poppler-utils qpdf pkg-config gcc time postgresql redis-server fonts-dejavu-core curl
 
 export OMP_THREAD_LIMIT = 1
 
@@ -33,9 +33,9 @@ tools:
 build: deps
 	$(GO) build -o $(BIN) ./cmd/hoso
 
-## run: read the sample scans with hoso extract, linked to the sample registry (the server comes with the pipeline issue)
+## run: hoso all on embedded defaults (data in ./var), the sample registry imported and the sample scans uploaded
 run: build
-	$(BIN) extract --registry $(CORPUS)/staff.csv --units $(CORPUS)/units.csv $(CORPUS)/scans/*
+	BIN=$(BIN) CORPUS=$(CORPUS) deploy/run-local.sh
 
 ## test: every test, the OCR accuracy test over the corpus and the storage suite on MinIO included
 test: deps tools

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"sort"
 	"strings"
 
@@ -33,6 +35,11 @@ func NewLocal(dir string) (*Local, error) {
 
 func (l *Local) path(key string) string { return filepath.Join(l.dir, filepath.FromSlash(key)) }
 
+// writeBuffer is the size of the writes Put makes; the buffers are reused.
+const writeBuffer = 1 << 20
+
+var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeBuffer) }}
+
 // Put implements Store.
 func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64) (Object, error) {
 	if err := CheckKey(key); err != nil {
@@ -47,7 +54,15 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64) (O
 		return Object{}, hoso.WrapError(hoso.EUnavailable, "storage write", err)
 	}
 	defer os.Remove(f.Name()) // a no-op once renamed
-	n, err := io.Copy(f, readerWithContext(ctx, r))
+	// Uploads arrive in the small reads of a multipart body: gather them
+	// into large writes.
+	w := writers.Get().(*bufio.Writer)
+	w.Reset(f)
+	defer writers.Put(w)
+	n, err := io.Copy(w, readerWithContext(ctx, r))
+	if err == nil {
+		err = w.Flush()
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -67,6 +82,26 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64) (O
 		return Object{}, hoso.WrapError(hoso.EUnavailable, "storage write", err)
 	}
 	return l.Stat(ctx, key)
+}
+
+// Move implements Store.
+func (l *Local) Move(ctx context.Context, src, dst string) (Object, error) {
+	if err := CheckKey(src); err != nil {
+		return Object{}, err
+	}
+	if err := CheckKey(dst); err != nil {
+		return Object{}, err
+	}
+	if _, err := l.Stat(ctx, src); err != nil {
+		return Object{}, err
+	}
+	if err := os.MkdirAll(filepath.Dir(l.path(dst)), 0o750); err != nil {
+		return Object{}, hoso.WrapError(hoso.EUnavailable, "storage folder", err)
+	}
+	if err := os.Rename(l.path(src), l.path(dst)); err != nil {
+		return Object{}, classifyFS(src, err)
+	}
+	return l.Stat(ctx, dst)
 }
 
 // Get implements Store.

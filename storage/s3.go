@@ -73,6 +73,24 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64) (Obje
 	return Object{Key: key, Size: info.Size, ModTime: info.LastModified}, nil
 }
 
+// Move implements Store: a server-side copy, then the source deleted.
+func (s *S3) Move(ctx context.Context, src, dst string) (Object, error) {
+	if err := CheckKey(src); err != nil {
+		return Object{}, err
+	}
+	if err := CheckKey(dst); err != nil {
+		return Object{}, err
+	}
+	if _, err := s.client.CopyObject(ctx, minio.CopyDestOptions{Bucket: s.bucket, Object: dst},
+		minio.CopySrcOptions{Bucket: s.bucket, Object: src}); err != nil {
+		return Object{}, classifyS3(src, err)
+	}
+	if err := s.Delete(ctx, src); err != nil {
+		return Object{}, err
+	}
+	return s.Stat(ctx, dst)
+}
+
 // Get implements Store.
 func (s *S3) Get(ctx context.Context, key string) (io.ReadCloser, Object, error) {
 	obj, err := s.Stat(ctx, key)

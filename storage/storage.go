@@ -5,6 +5,7 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -35,6 +36,10 @@ type Store interface {
 	Get(ctx context.Context, key string) (io.ReadCloser, Object, error)
 	// Stat describes the object.
 	Stat(ctx context.Context, key string) (Object, error)
+	// Move puts the object at src under dst (replacing any there) and
+	// removes src, without sending its bytes again: a rename on disk, a
+	// server-side copy on S3.
+	Move(ctx context.Context, src, dst string) (Object, error)
 	// Delete removes the object; deleting a missing key is no error.
 	Delete(ctx context.Context, key string) error
 	// List returns the objects whose keys start with prefix, sorted by key.
@@ -60,10 +65,10 @@ func PageImageKey(fileID string, n int) string { return fmt.Sprintf("pages/%s/%0
 
 // PutOriginal streams r into the store under its SHA-256, computed while it
 // is written (never held whole in memory): first under a temporary key,
-// then moved to OriginalKey. It returns the hash and the size; storing the
+// then moved to OriginalKey (no second write). It returns the hash and the size; storing the
 // same bytes twice keeps one object.
 func PutOriginal(ctx context.Context, s Store, r io.Reader, maxBytes int64) (sum string, size int64, err error) {
-	tmp := fmt.Sprintf("tmp/%d", time.Now().UnixNano())
+	tmp := "tmp/" + randomName()
 	h := sha256.New()
 	lr := &limitedReader{r: io.TeeReader(r, h), left: maxBytes}
 	obj, err := s.Put(ctx, tmp, lr, -1)
@@ -84,15 +89,18 @@ func PutOriginal(ctx context.Context, s Store, r io.Reader, maxBytes int64) (sum
 	} else if hoso.ErrorCode(err) != hoso.ENotFound {
 		return "", 0, err
 	}
-	rc, _, err := s.Get(ctx, tmp)
-	if err != nil {
-		return "", 0, err
-	}
-	defer rc.Close()
-	if _, err := s.Put(ctx, key, rc, obj.Size); err != nil {
+	if _, err := s.Move(ctx, tmp, key); err != nil {
 		return "", 0, err
 	}
 	return sum, obj.Size, nil
+}
+
+// randomName names a temporary object: uploads running at once never
+// share one.
+func randomName() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // limitedReader fails once more than left bytes were read.

@@ -96,6 +96,34 @@ func testStore(t *testing.T, s Store) {
 			t.Errorf("after delete: %v", err)
 		}
 	})
+	t.Run("move", func(t *testing.T) {
+		data := []byte("trang 1")
+		if _, err := s.Put(ctx, "mv/src", bytes.NewReader(data), int64(len(data))); err != nil {
+			t.Fatal(err)
+		}
+		obj, err := s.Move(ctx, "mv/src", "mv/deeper/dst")
+		if err != nil || obj.Key != "mv/deeper/dst" || obj.Size != int64(len(data)) {
+			t.Fatalf("move: %+v %v", obj, err)
+		}
+		if _, err := s.Stat(ctx, "mv/src"); hoso.ErrorCode(err) != hoso.ENotFound {
+			t.Errorf("the source is still there: %v", err)
+		}
+		rc, _, err := s.Get(ctx, "mv/deeper/dst")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		if !bytes.Equal(b, data) {
+			t.Errorf("moved bytes: %q", b)
+		}
+		if _, err := s.Move(ctx, "mv/none", "mv/x"); hoso.ErrorCode(err) != hoso.ENotFound {
+			t.Errorf("moving a missing object: %v", err)
+		}
+		if _, err := s.Move(ctx, "mv/deeper/dst", "../x"); hoso.ErrorCode(err) != hoso.EInvalid {
+			t.Errorf("a bad destination: %v", err)
+		}
+	})
 	t.Run("originals by content", func(t *testing.T) {
 		data := bytes.Repeat([]byte("scan "), 100_000) // 500 kB
 		want := sha256.Sum256(data)

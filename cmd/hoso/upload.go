@@ -83,11 +83,12 @@ func runUpload(ctx context.Context, args []string) error {
 	if !*quiet {
 		u.bar = progressbar.NewOptions64(total, progressbar.OptionSetDescription("Đang gửi"),
 			progressbar.OptionSetWriter(os.Stderr), progressbar.OptionShowBytes(true), progressbar.OptionShowCount(),
-			progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
+			progressbar.OptionThrottle(200*time.Millisecond))
 	}
 	results := u.run(ctx, paths, *jobs)
 	if u.bar != nil {
 		u.bar.Finish()
+		fmt.Fprintln(os.Stderr)
 	}
 	return report(results, *jsonOut, os.Stdout, os.Stderr)
 }

@@ -9,9 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sync"
 	"sort"
 	"strings"
+	"sync"
 
 	"hoso"
 )

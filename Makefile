@@ -46,12 +46,15 @@ test: deps tools
 test-short:
 	$(GO) test -short -count=1 ./...
 
-## bench: pages per second and CER of hoso extract beside the tesseract command, then
-## the peak memory of hoso extract over the whole corpus
+## bench: pages per second and CER of hoso extract beside the tesseract command, the
+## peak memory of hoso extract over the whole corpus, the service beside hoso extract
+## (pages per second, worker memory), and uploads from 32 clients beside disk writes
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./pipeline/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./registry/
 	/usr/bin/time -f "hoso extract, whole corpus: peak RSS %M KB, %e s" $(BIN) extract $(CORPUS)/scans/* >/dev/null
+	$(GO) test -run '^$$' -bench ServiceVsExtract -benchtime 1x -timeout 60m ./cmd/hoso/
+	$(GO) test -run '^$$' -bench Upload32 -benchtime 3x ./api/
 
 ## fuzz: run each parser fuzz target for a while
 fuzz:

@@ -46,6 +46,10 @@ func task(typ string, p payload, id string) (*asynq.Task, []asynq.Option) {
 	return asynq.NewTask(typ, b), []asynq.Option{asynq.TaskID(id), asynq.MaxRetry(8), asynq.Retention(TaskRetention)}
 }
 
+// QueuePollInterval is how often an idle worker looks for tasks (asynq's
+// default, a second, is a second lost at every stage of a file).
+const QueuePollInterval = 100 * time.Millisecond
+
 // TaskRetention is how long a finished task's ID stays taken.
 const TaskRetention = 24 * time.Hour
 

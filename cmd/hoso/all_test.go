@@ -27,7 +27,7 @@ func TestWorkerNeedsRedis(t *testing.T) {
 	}
 }
 
-func waitHealthy(t *testing.T, base string, stderr *bytes.Buffer) {
+func waitHealthy(t testing.TB, base string, stderr *bytes.Buffer) {
 	t.Helper()
 	for i := 0; ; i++ {
 		if resp, err := http.Get(base + "/readyz"); err == nil {
@@ -155,7 +155,7 @@ func TestWorkerKilled(t *testing.T) {
 }
 
 // freeAddr returns a loopback address nothing listens on.
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -25,7 +25,7 @@ import (
 // service is a running hoso: its processes, their shared settings and
 // what they print.
 type service struct {
-	t      *testing.T
+	t      testing.TB
 	bin    string
 	base   string
 	env    []string // settings every process and command gets
@@ -202,7 +202,7 @@ func runCorpus(t *testing.T, s *service) {
 
 // uploadCorpus runs `hoso upload --json` over the scans and the bad files:
 // it exits non-zero, for the empty file the server refuses.
-func uploadCorpus(t *testing.T, s *service, token string) []uploadResult {
+func uploadCorpus(t testing.TB, s *service, token string) []uploadResult {
 	up := s.command("upload", "--server", s.base, "--json", "--quiet", "--jobs", "8",
 		filepath.Join(corpus, "scans"), filepath.Join(corpus, "bad"))
 	up.Env = append(up.Env, "HOSO_TOKEN="+token)
@@ -239,7 +239,7 @@ type apiFile struct {
 }
 
 // waitFinal polls a file until it leaves the pipeline.
-func waitFinal(t *testing.T, s *service, token, id string, deadline time.Time) apiFile {
+func waitFinal(t testing.TB, s *service, token, id string, deadline time.Time) apiFile {
 	t.Helper()
 	for {
 		req, _ := http.NewRequest("GET", s.base+"/api/v1/files/"+id, nil)

@@ -8,23 +8,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strings"
 
 	"hoso"
-	"hoso/ocr"
 	"hoso/pipeline"
 	"hoso/registry"
 )
 
 func runExtract(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("extract", flag.ContinueOnError)
-	workers := fs.Int("workers", envInt("HOSO_OCR_WORKERS", runtime.NumCPU()), "OCR engines running at once (env HOSO_OCR_WORKERS)")
-	maxMB := fs.Int64("max-file-mb", envInt64("HOSO_MAX_FILE_MB", ocr.DefaultLimits.MaxFileBytes>>20), "largest file accepted, in MB (env HOSO_MAX_FILE_MB)")
-	maxPages := fs.Int("max-pages", envInt("HOSO_MAX_PAGES", ocr.DefaultLimits.MaxPages), "most pages in one file (env HOSO_MAX_PAGES)")
-	maxMP := fs.Int("max-page-megapixels", envInt("HOSO_MAX_PAGE_MEGAPIXELS", ocr.DefaultLimits.MaxPagePixels/1_000_000), "largest page image, in megapixels (env HOSO_MAX_PAGE_MEGAPIXELS)")
-	psm := fs.Int("psm", envInt("HOSO_OCR_PSM", 3), "Tesseract page segmentation mode for pages (env HOSO_OCR_PSM)")
-	langs := fs.String("lang", envString("HOSO_OCR_LANG", "vie"), "Tesseract languages, joined by + (env HOSO_OCR_LANG)")
+	of := addOCRFlags(fs)
 	staffFile := fs.String("registry", envString("HOSO_REGISTRY", ""), "staff registry (CSV or XLSX) to link documents to (env HOSO_REGISTRY)")
 	unitsFile := fs.String("units", envString("HOSO_UNITS", ""), "unit tree (CSV or XLSX) for linking by unit (env HOSO_UNITS)")
 	dumpOCR := fs.String("dump-ocr", "", "also write each file's OCR pages as JSON into this folder (for recorded test data)")
@@ -34,12 +26,10 @@ func runExtract(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return fmt.Errorf("no files given")
 	}
-	eng, err := ocr.NewEngine(ocr.Options{
-		Workers:     *workers,
-		PageSegMode: *psm,
-		Languages:   strings.Split(*langs, "+"),
-		Limits:      ocr.Limits{MaxFileBytes: *maxMB << 20, MaxPages: *maxPages, MaxPagePixels: *maxMP * 1_000_000},
-	})
+	if err := of.check(); err != nil {
+		return err
+	}
+	eng, err := of.engine()
 	if err != nil {
 		return err
 	}

@@ -12,14 +12,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
 
 	"hoso/api"
-	"hoso/ocr"
 	"hoso/pipeline"
 	"hoso/registry"
 	"hoso/storage"
@@ -29,21 +27,19 @@ import (
 // names in every subcommand that runs part of the service.
 type serviceFlags struct {
 	dataFlags
+	ocrFlags
 	addr, redisURL, s3Endpoint, s3Bucket, autoApprove *string
-	workers                                           *int
-	maxUploadMB                                       *int64
 }
 
 func addServiceFlags(fs *flag.FlagSet) serviceFlags {
 	return serviceFlags{
 		dataFlags:   addDataFlags(fs),
+		ocrFlags:    addOCRFlags(fs),
 		addr:        fs.String("addr", envString("HOSO_ADDR", "127.0.0.1:8080"), "HTTP address (env HOSO_ADDR)"),
 		redisURL:    fs.String("redis-url", envString("REDIS_URL", ""), "Redis for the queue; default a private redis-server under the data folder (env REDIS_URL)"),
 		s3Endpoint:  fs.String("s3-endpoint", envString("S3_ENDPOINT", ""), "S3/MinIO host:port; default a folder under the data folder (env S3_ENDPOINT; keys in S3_ACCESS_KEY, S3_SECRET_KEY)"),
 		s3Bucket:    fs.String("s3-bucket", envString("S3_BUCKET", "hoso"), "S3 bucket (env S3_BUCKET)"),
 		autoApprove: fs.String("auto-approve", envString("HOSO_AUTO_APPROVE", "confident"), "off, confident or all (env HOSO_AUTO_APPROVE)"),
-		workers:     fs.Int("workers", envInt("HOSO_WORKERS", runtime.NumCPU()), "OCR tasks at once (env HOSO_WORKERS)"),
-		maxUploadMB: fs.Int64("max-file-mb", envInt64("HOSO_MAX_FILE_MB", ocr.DefaultLimits.MaxFileBytes>>20), "largest upload, in MB (env HOSO_MAX_FILE_MB)"),
 	}
 }
 
@@ -54,8 +50,8 @@ func (f serviceFlags) check() error {
 	default:
 		return fmt.Errorf("--auto-approve must be off, confident or all, not %q", *f.autoApprove)
 	}
-	if *f.workers < 1 {
-		return fmt.Errorf("--workers must be at least 1")
+	if err := f.ocrFlags.check(); err != nil {
+		return err
 	}
 	if _, _, err := net.SplitHostPort(*f.addr); err != nil {
 		return fmt.Errorf("--addr: %w", err)
@@ -120,7 +116,7 @@ func runService(ctx context.Context, name string, args []string, withAPI, withWo
 		return err
 	}
 	if withWorkers {
-		eng, err := ocr.NewEngine(ocr.Options{Workers: *sf.workers})
+		eng, err := sf.engine()
 		if err != nil {
 			return err
 		}
@@ -131,7 +127,8 @@ func runService(ctx context.Context, name string, args []string, withAPI, withWo
 			Registry: (&pipeline.CatalogLinker{Store: db, Settings: registry.DefaultSettings}).Linker,
 			Engine:   eng, Enqueue: enqueue, AutoApprove: *sf.autoApprove, Log: log,
 		}
-		workers := asynq.NewServer(redisOpt, asynq.Config{Concurrency: *sf.workers, Queues: pipeline.Queues, ShutdownTimeout: 30 * time.Second, LogLevel: asynq.WarnLevel})
+		workers := asynq.NewServer(redisOpt, asynq.Config{Concurrency: *sf.workers, Queues: pipeline.Queues,
+			ShutdownTimeout: 30 * time.Second, LogLevel: asynq.WarnLevel, TaskCheckInterval: pipeline.QueuePollInterval})
 		mux := asynq.NewServeMux()
 		stages.Register(mux)
 		if err := workers.Start(mux); err != nil {
@@ -160,7 +157,7 @@ func runService(ctx context.Context, name string, args []string, withAPI, withWo
 		},
 		Objects:        store,
 		Ready:          db.Ping,
-		MaxUploadBytes: *sf.maxUploadMB << 20,
+		MaxUploadBytes: *sf.maxMB << 20,
 		Log:            log,
 	}
 	hs := &http.Server{Addr: *sf.addr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}

@@ -18,6 +18,7 @@ type File struct {
 	Name         string
 	Size         int64
 	Unit         string
+	UploadedBy   string // the token's ID
 	Status       string
 	ErrorCode    string
 	ErrorMessage string

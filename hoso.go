@@ -64,7 +64,17 @@ type Field struct {
 	Confidence float64 `json:"confidence"`
 	Page       int     `json:"page,omitempty"`
 	Box        []int   `json:"box,omitempty"` // x0, y0, x1, y1 in page pixels
+	// Source says where the value came from: ocr (read from a scan), text
+	// (a born-digital PDF's text) or reviewer (typed by a person).
+	Source string `json:"source,omitempty"`
 }
+
+// Field sources.
+const (
+	SourceOCR      = "ocr"
+	SourceText     = "text"
+	SourceReviewer = "reviewer"
+)
 
 // Fields maps a field key (number, issued_on, person_name, ...) to its value.
 type Fields map[string]Field

@@ -167,7 +167,7 @@ func (s *Server) storeUpload(w http.ResponseWriter, r *http.Request, part *multi
 		s.fail(w, r, hoso.Errorf(hoso.EEmptyFile, "the file is empty"))
 		return
 	}
-	f, dup, err := s.Catalog.CreateFile(r.Context(), hoso.File{SHA256: sum, Name: part.FileName(), Size: size, Unit: unit})
+	f, dup, err := s.Catalog.CreateFile(r.Context(), hoso.File{SHA256: sum, Name: part.FileName(), Size: size, Unit: unit, UploadedBy: tokenOf(r).ID})
 	if err != nil {
 		s.fail(w, r, err)
 		return

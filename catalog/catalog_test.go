@@ -177,6 +177,32 @@ func testCatalog(t *testing.T, d *DB) {
 			t.Errorf("unknown document: %v", err)
 		}
 	})
+	t.Run("audit log", func(t *testing.T) {
+		f, _, err := d.CreateFile(ctx, hoso.File{SHA256: "ee55", Name: "quyết định.pdf", Size: 9, UploadedBy: "tok1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.CreateFile(ctx, hoso.File{SHA256: "ee55", Name: "again.pdf", Size: 9}) // a duplicate adds nothing
+		d.SetPageCount(ctx, f.ID, 1, hoso.StatusOCR)
+		d.SaveDocuments(ctx, f.ID, []hoso.ExtractedDocument{{Pages: []int{1}, DocType: hoso.Diploma}}, []string{"needs_review"}, "needs_review")
+		d.SetFileStatus(ctx, f.ID, hoso.StatusFailed, hoso.EUnavailable, "storage down")
+		log, err := d.Audit(ctx, f.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range log {
+			got = append(got, e.Actor+" "+e.Action+" "+e.DocumentID+" "+e.Detail)
+		}
+		want := []string{"tok1 received  quyết định.pdf", "system prepared  1 pages",
+			"system analyzed " + DocumentID(f.ID, 0) + " diploma → needs_review", "system failed  unavailable: storage down"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("audit:\n%q\nwant\n%q", got, want)
+		}
+		if ff, _ := d.GetFile(ctx, f.ID); ff.UploadedBy != "tok1" {
+			t.Errorf("uploaded by %q", ff.UploadedBy)
+		}
+	})
 	t.Run("tokens stored hashed", func(t *testing.T) {
 		secret, tok, err := d.CreateToken(ctx, "clerk", "HP.SNV")
 		if err != nil || !strings.HasPrefix(secret, "hoso_") {

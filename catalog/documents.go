@@ -67,6 +67,10 @@ func (d *DB) SaveDocuments(ctx context.Context, fileID string, docs []hoso.Extra
 			id, fileID, i, statuses[i], string(doc.DocType), string(data), unit, ts(tx.now)); err != nil {
 			return hoso.WrapError(hoso.EUnavailable, "the documents cannot be saved", err)
 		}
+		if err := tx.audit(ctx, AuditEntry{Actor: ActorSystem, Action: "analyzed", FileID: fileID, DocumentID: id,
+			Detail: string(doc.DocType) + " → " + statuses[i]}); err != nil {
+			return err
+		}
 		for _, sid := range linked {
 			if _, err := tx.exec(ctx, `INSERT INTO document_staff (document_id, staff_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, sid); err != nil {
 				return hoso.WrapError(hoso.EUnavailable, "the documents cannot be saved", err)

@@ -20,9 +20,9 @@ func (d *DB) CreateFile(ctx context.Context, f hoso.File) (hoso.File, bool, erro
 	f.ID = newID()
 	f.Status = hoso.StatusReceived
 	f.CreatedAt, f.UpdatedAt = tx.now, tx.now
-	res, err := tx.exec(ctx, `INSERT INTO files (id, sha256, name, size, unit, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
-		f.ID, f.SHA256, f.Name, f.Size, f.Unit, f.Status, ts(tx.now), ts(tx.now))
+	res, err := tx.exec(ctx, `INSERT INTO files (id, sha256, name, size, unit, uploaded_by, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+		f.ID, f.SHA256, f.Name, f.Size, f.Unit, f.UploadedBy, f.Status, ts(tx.now), ts(tx.now))
 	if err != nil {
 		return hoso.File{}, false, hoso.WrapError(hoso.EUnavailable, "the file cannot be recorded", err)
 	}
@@ -33,6 +33,9 @@ func (d *DB) CreateFile(ctx context.Context, f hoso.File) (hoso.File, bool, erro
 			return hoso.File{}, false, err
 		}
 		return existing, true, tx.tx.Commit()
+	}
+	if err := tx.audit(ctx, AuditEntry{Actor: actorOr(f.UploadedBy), Action: "received", FileID: f.ID, Detail: f.Name}); err != nil {
+		return hoso.File{}, false, err
 	}
 	return f, false, tx.tx.Commit()
 }
@@ -73,14 +76,21 @@ func (d *DB) SetFileStatus(ctx context.Context, id, status, errCode, errMessage 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return hoso.Errorf(hoso.ENotFound, "no file %s", id)
 	}
+	detail := ""
+	if errCode != "" {
+		detail = errCode + ": " + errMessage
+	}
+	if err := tx.audit(ctx, AuditEntry{Actor: ActorSystem, Action: status, FileID: id, Detail: detail}); err != nil {
+		return err
+	}
 	return tx.tx.Commit()
 }
 
 func getFile(ctx context.Context, tx *Tx, where string, arg any) (hoso.File, error) {
 	var f hoso.File
 	var created, updated string
-	err := tx.queryRow(ctx, `SELECT id, sha256, name, size, unit, status, error_code, error_message, created_at, updated_at
-		FROM files WHERE `+where, arg).Scan(&f.ID, &f.SHA256, &f.Name, &f.Size, &f.Unit, &f.Status, &f.ErrorCode, &f.ErrorMessage, &created, &updated)
+	err := tx.queryRow(ctx, `SELECT id, sha256, name, size, unit, uploaded_by, status, error_code, error_message, created_at, updated_at
+		FROM files WHERE `+where, arg).Scan(&f.ID, &f.SHA256, &f.Name, &f.Size, &f.Unit, &f.UploadedBy, &f.Status, &f.ErrorCode, &f.ErrorMessage, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return hoso.File{}, hoso.Errorf(hoso.ENotFound, "no such file")
 	}
@@ -90,4 +100,12 @@ func getFile(ctx context.Context, tx *Tx, where string, arg any) (hoso.File, err
 	f.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	f.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated)
 	return f, nil
+}
+
+// actorOr names who did something: a token's ID, or the system.
+func actorOr(tokenID string) string {
+	if tokenID == "" {
+		return ActorSystem
+	}
+	return tokenID
 }

@@ -22,6 +22,9 @@ func (d *DB) SetPageCount(ctx context.Context, fileID string, pages int, status 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return hoso.Errorf(hoso.ENotFound, "no file %s", fileID)
 	}
+	if err := tx.audit(ctx, AuditEntry{Actor: ActorSystem, Action: "prepared", FileID: fileID, Detail: fmt.Sprintf("%d pages", pages)}); err != nil {
+		return err
+	}
 	return tx.tx.Commit()
 }
 

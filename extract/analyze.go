@@ -34,9 +34,37 @@ func Analyze(pages []hoso.Page) []hoso.ExtractedDocument {
 		doc := AnalyzeDocument(lines)
 		doc.Pages = nums
 		doc.Text = strings.Join(texts, "\f")
+		markSources(&doc, pages)
 		out = append(out, doc)
 	}
 	return out
+}
+
+// markSources tells, for each field, whether it was read by OCR or from a
+// born-digital page's text.
+func markSources(doc *hoso.ExtractedDocument, pages []hoso.Page) {
+	source := map[int]string{}
+	for _, p := range pages {
+		source[p.Number] = hoso.SourceOCR
+		if p.Source == "text" {
+			source[p.Number] = hoso.SourceText
+		}
+	}
+	mark := func(fs hoso.Fields) {
+		for k, f := range fs {
+			if f.Source == "" {
+				f.Source = source[f.Page]
+				if f.Source == "" {
+					f.Source = source[doc.Pages[0]]
+				}
+				fs[k] = f
+			}
+		}
+	}
+	mark(doc.Fields)
+	for _, p := range doc.People {
+		mark(p)
+	}
 }
 
 // AnalyzeDocument reads one document from its lines.

@@ -3,10 +3,12 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -180,5 +182,75 @@ func TestCatalogLinkerReloads(t *testing.T) {
 	lk.Link(d)
 	if len(d.Links) != 1 || d.Links[0].StaffID != "HP-0001" || d.Links[0].Status != hoso.LinkAuto {
 		t.Errorf("after the import: %+v", d.Links)
+	}
+}
+
+// downStore is storage whose reads always fail as unavailable.
+type downStore struct{ storage.Store }
+
+func (downStore) Get(ctx context.Context, key string) (io.ReadCloser, storage.Object, error) {
+	return nil, storage.Object{}, hoso.Errorf(hoso.EUnavailable, "object storage unavailable")
+}
+
+// TestFailsAfterRetries: storage that stays down makes the file fail with
+// code unavailable once asynq's retries are spent, its original kept.
+func TestFailsAfterRetries(t *testing.T) {
+	redis := testsvc.Redis(t)
+	ctx := context.Background()
+	db, err := catalog.Open(ctx, filepath.Join(t.TempDir(), "hoso.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	local, err := storage.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := asynq.NewClient(asynq.RedisClientOpt{Addr: redis})
+	defer client.Close()
+	stages := &Stages{Catalog: db, Objects: downStore{local}, Engine: MustEngine(t),
+		Enqueue: func(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error {
+			_, err := client.EnqueueContext(ctx, t, opts...)
+			return err
+		}}
+	var tries atomic.Int32
+	srv := asynq.NewServer(asynq.RedisClientOpt{Addr: redis}, asynq.Config{Concurrency: 1, Queues: Queues, LogLevel: asynq.FatalLevel,
+		RetryDelayFunc:           func(int, error, *asynq.Task) time.Duration { tries.Add(1); return 10 * time.Millisecond },
+		DelayedTaskCheckInterval: 50 * time.Millisecond, TaskCheckInterval: 50 * time.Millisecond})
+	mux := asynq.NewServeMux()
+	stages.Register(mux)
+	if err := srv.Start(mux); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown()
+
+	sum, size, err := storage.PutOriginal(ctx, local, strings.NewReader("%PDF-1.4 a scan"), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _, err := db.CreateFile(ctx, hoso.File{SHA256: sum, Name: "scan.pdf", Size: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, opts := PrepareTask(f.ID)
+	if _, err := client.Enqueue(task, opts...); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		got, _ := db.GetFile(ctx, f.ID)
+		if got.Status == hoso.StatusFailed {
+			if got.ErrorCode != hoso.EUnavailable || tries.Load() != 8 {
+				t.Errorf("failed with %s after %d retries, want unavailable after 8", got.ErrorCode, tries.Load())
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still %s after %d retries", got.Status, tries.Load())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, err := local.Stat(ctx, storage.OriginalKey(sum)); err != nil {
+		t.Errorf("the original is gone: %v", err)
 	}
 }

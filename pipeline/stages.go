@@ -114,9 +114,38 @@ const PreviewDPI = 100
 
 // Register adds the stages' handlers to an asynq mux.
 func (s *Stages) Register(mux *asynq.ServeMux) {
-	mux.HandleFunc(TaskPrepare, s.prepare)
-	mux.HandleFunc(TaskOCR, s.ocrPage)
-	mux.HandleFunc(TaskAnalyze, s.analyze)
+	mux.HandleFunc(TaskPrepare, s.lastTry(s.prepare))
+	mux.HandleFunc(TaskOCR, s.lastTry(s.ocrPage))
+	mux.HandleFunc(TaskAnalyze, s.lastTry(s.analyze))
+}
+
+// lastTry ends a file as failed, with the error's code and message, when
+// its stage fails on the last retry asynq allows: a file never stays in
+// the pipeline for ever. Its original stays stored.
+func (s *Stages) lastTry(h asynq.HandlerFunc) asynq.HandlerFunc {
+	return func(ctx context.Context, t *asynq.Task) error {
+		err := h(ctx, t)
+		if err == nil || errors.Is(err, asynq.SkipRetry) {
+			return err
+		}
+		n, ok1 := asynq.GetRetryCount(ctx)
+		limit, ok2 := asynq.GetMaxRetry(ctx)
+		if !ok1 || !ok2 || n < limit {
+			return err
+		}
+		p, perr := decode(t)
+		if perr != nil {
+			return err
+		}
+		code := hoso.ErrorCode(err)
+		if serr := s.Catalog.SetFileStatus(context.WithoutCancel(ctx), p.FileID, hoso.StatusFailed, code, hoso.ErrorMessage(err)); serr != nil {
+			return errors.Join(err, serr)
+		}
+		if s.Log != nil {
+			s.Log.Warn("file failed after retries", "file", p.FileID, "task", t.Type(), "code", code, "err", err)
+		}
+		return err
+	}
 }
 
 func decode(t *asynq.Task) (payload, error) {

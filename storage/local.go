@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	"hoso"
 )
@@ -35,11 +33,6 @@ func NewLocal(dir string) (*Local, error) {
 
 func (l *Local) path(key string) string { return filepath.Join(l.dir, filepath.FromSlash(key)) }
 
-// writeBuffer is the size of the writes Put makes; the buffers are reused.
-const writeBuffer = 1 << 20
-
-var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, writeBuffer) }}
-
 // Put implements Store.
 func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64) (Object, error) {
 	if err := CheckKey(key); err != nil {
@@ -55,14 +48,8 @@ func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64) (O
 	}
 	defer os.Remove(f.Name()) // a no-op once renamed
 	// Uploads arrive in the small reads of a multipart body: gather them
-	// into large writes.
-	w := writers.Get().(*bufio.Writer)
-	w.Reset(f)
-	defer writers.Put(w)
-	n, err := io.Copy(w, readerWithContext(ctx, r))
-	if err == nil {
-		err = w.Flush()
-	}
+	// into large writes, read straight into a pooled buffer.
+	n, err := writeOnce(f, readerWithContext(ctx, r))
 	if err == nil {
 		err = f.Sync()
 	}

@@ -13,12 +13,16 @@ const (
 
 // File is an uploaded file and where it stands in the pipeline.
 type File struct {
-	ID           string
-	SHA256       string
-	Name         string
-	Size         int64
-	Unit         string
-	UploadedBy   string // the token's ID
+	ID         string
+	SHA256     string
+	Name       string
+	Size       int64
+	Unit       string
+	UploadedBy string // the token's ID
+	// Hints the clerk gave with the upload (optional): the person and the
+	// type of the document. Analysis weighs them; they never link alone.
+	HintStaffID  string
+	HintDocType  DocType
 	Status       string
 	ErrorCode    string
 	ErrorMessage string

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,7 +135,7 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer done()
-	unit := tok.Unit
+	hints := hoso.File{Unit: tok.Unit}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -145,19 +146,30 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, hoso.WrapError(hoso.EInvalid, "the upload cannot be read", err))
 			return
 		}
+		// The hints come before the file: the body is read once, in order.
 		switch part.FormName() {
 		case "unit":
 			if v := formValue(part); v != "" && tok.Role == "admin" {
-				unit = v // a clerk uploads for their own unit only
+				hints.Unit = v // a clerk uploads for their own unit only
+			}
+		case "staff_id":
+			hints.HintStaffID = formValue(part)
+		case "doc_type":
+			hints.HintDocType = hoso.DocType(formValue(part))
+			if hints.HintDocType != "" && !slices.Contains(hoso.DocTypes, hints.HintDocType) {
+				s.fail(w, r, hoso.Errorf(hoso.EInvalid, "doc_type %q is not a document type", hints.HintDocType))
+				return
 			}
 		case "file":
-			s.storeUpload(w, r, part, unit)
+			s.storeUpload(w, r, part, hints)
 			return
 		}
 	}
 }
 
-func (s *Server) storeUpload(w http.ResponseWriter, r *http.Request, part *multipart.Part, unit string) {
+// storeUpload stores the file part; hints holds the unit and the clerk's
+// hints read before it.
+func (s *Server) storeUpload(w http.ResponseWriter, r *http.Request, part *multipart.Part, hints hoso.File) {
 	sum, size, err := s.Originals(r.Context(), part, s.MaxUploadBytes)
 	if err != nil {
 		s.fail(w, r, err)
@@ -167,7 +179,8 @@ func (s *Server) storeUpload(w http.ResponseWriter, r *http.Request, part *multi
 		s.fail(w, r, hoso.Errorf(hoso.EEmptyFile, "the file is empty"))
 		return
 	}
-	f, dup, err := s.Catalog.CreateFile(r.Context(), hoso.File{SHA256: sum, Name: part.FileName(), Size: size, Unit: unit, UploadedBy: tokenOf(r).ID})
+	hints.SHA256, hints.Name, hints.Size, hints.UploadedBy = sum, part.FileName(), size, tokenOf(r).ID
+	f, dup, err := s.Catalog.CreateFile(r.Context(), hints)
 	if err != nil {
 		s.fail(w, r, err)
 		return

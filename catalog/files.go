@@ -20,9 +20,9 @@ func (d *DB) CreateFile(ctx context.Context, f hoso.File) (hoso.File, bool, erro
 	f.ID = newID()
 	f.Status = hoso.StatusReceived
 	f.CreatedAt, f.UpdatedAt = tx.now, tx.now
-	res, err := tx.exec(ctx, `INSERT INTO files (id, sha256, name, size, unit, uploaded_by, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
-		f.ID, f.SHA256, f.Name, f.Size, f.Unit, f.UploadedBy, f.Status, ts(tx.now), ts(tx.now))
+	res, err := tx.exec(ctx, `INSERT INTO files (id, sha256, name, size, unit, uploaded_by, hint_staff_id, hint_doc_type, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
+		f.ID, f.SHA256, f.Name, f.Size, f.Unit, f.UploadedBy, f.HintStaffID, string(f.HintDocType), f.Status, ts(tx.now), ts(tx.now))
 	if err != nil {
 		return hoso.File{}, false, hoso.WrapError(hoso.EUnavailable, "the file cannot be recorded", err)
 	}
@@ -88,9 +88,11 @@ func (d *DB) SetFileStatus(ctx context.Context, id, status, errCode, errMessage 
 
 func getFile(ctx context.Context, tx *Tx, where string, arg any) (hoso.File, error) {
 	var f hoso.File
-	var created, updated string
-	err := tx.queryRow(ctx, `SELECT id, sha256, name, size, unit, uploaded_by, status, error_code, error_message, created_at, updated_at
-		FROM files WHERE `+where, arg).Scan(&f.ID, &f.SHA256, &f.Name, &f.Size, &f.Unit, &f.UploadedBy, &f.Status, &f.ErrorCode, &f.ErrorMessage, &created, &updated)
+	var created, updated, hintType string
+	err := tx.queryRow(ctx, `SELECT id, sha256, name, size, unit, uploaded_by, hint_staff_id, hint_doc_type, status, error_code, error_message, created_at, updated_at
+		FROM files WHERE `+where, arg).Scan(&f.ID, &f.SHA256, &f.Name, &f.Size, &f.Unit, &f.UploadedBy, &f.HintStaffID, &hintType,
+		&f.Status, &f.ErrorCode, &f.ErrorMessage, &created, &updated)
+	f.HintDocType = hoso.DocType(hintType)
 	if errors.Is(err, sql.ErrNoRows) {
 		return hoso.File{}, hoso.Errorf(hoso.ENotFound, "no such file")
 	}

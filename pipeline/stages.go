@@ -291,9 +291,11 @@ func (s *Stages) analyze(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	if f, err := s.Catalog.GetFile(ctx, p.FileID); err != nil {
+	f, err := s.Catalog.GetFile(ctx, p.FileID)
+	if err != nil {
 		return err
-	} else if f.Status != hoso.StatusOCR {
+	}
+	if f.Status != hoso.StatusOCR {
 		return nil // analysed before: a reviewer's work is never overwritten
 	}
 	pages, err := s.Catalog.LoadPages(ctx, p.FileID)
@@ -307,13 +309,19 @@ func (s *Stages) analyze(ctx context.Context, t *asynq.Task) error {
 			return err
 		}
 	}
-	statuses := make([]string, len(docs))
-	fileStatus := "approved"
 	for i := range docs {
 		if linker != nil {
 			linker.Link(&docs[i])
 		}
+	}
+	conflict := ApplyHints(docs, f)
+	statuses := make([]string, len(docs))
+	fileStatus := "approved"
+	for i := range docs {
 		statuses[i] = ApproveStatus(docs[i], s.AutoApprove)
+		if conflict {
+			statuses[i] = "needs_review"
+		}
 		if statuses[i] != "approved" {
 			fileStatus = "needs_review"
 		}

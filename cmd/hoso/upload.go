@@ -39,10 +39,12 @@ type uploadResult struct {
 
 // uploader sends scans to a hoso server.
 type uploader struct {
-	server, token, unit string
-	client              *http.Client
-	attempts            int
-	bar                 *progressbar.ProgressBar
+	server, token string
+	// fields go with every file before it: unit, staff_id, doc_type.
+	fields   map[string]string
+	client   *http.Client
+	attempts int
+	bar      *progressbar.ProgressBar
 }
 
 // runUpload: hoso upload [flags] DIR|FILE...
@@ -51,6 +53,8 @@ func runUpload(ctx context.Context, args []string) error {
 	server := fs.String("server", envString("HOSO_SERVER", "http://127.0.0.1:8080"), "hoso server (env HOSO_SERVER)")
 	tokenFile := fs.String("token-file", "", "file holding the API token; default env HOSO_TOKEN")
 	unit := fs.String("unit", "", "unit the scans belong to (admins only; a clerk's token already says)")
+	staffID := fs.String("staff-id", "", "the person the scans are about, a hint weighed by the analysis")
+	docType := fs.String("doc-type", "", "the type of the documents (salary_raise_decision, diploma, ...), a hint")
 	jobs := fs.Int("jobs", envInt("HOSO_UPLOAD_JOBS", 4), "files sent at once (env HOSO_UPLOAD_JOBS)")
 	jsonOut := fs.Bool("json", false, "print one JSON object per file on stdout")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -78,7 +82,13 @@ func runUpload(ctx context.Context, args []string) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("no PDF, JPEG, PNG or TIFF file in %s", strings.Join(fs.Args(), " "))
 	}
-	u := &uploader{server: strings.TrimRight(*server, "/"), token: token, unit: *unit,
+	fields := map[string]string{}
+	for k, v := range map[string]string{"unit": *unit, "staff_id": *staffID, "doc_type": *docType} {
+		if v != "" {
+			fields[k] = v
+		}
+	}
+	u := &uploader{server: strings.TrimRight(*server, "/"), token: token, fields: fields,
 		client: &http.Client{Timeout: 30 * time.Minute}, attempts: 4}
 	if !*quiet {
 		u.bar = progressbar.NewOptions64(total, progressbar.OptionSetDescription("Đang gửi"),
@@ -248,8 +258,8 @@ func (u *uploader) send(ctx context.Context, path string, size int64) (map[strin
 	var sent atomic.Int64
 	go func() {
 		err := func() error {
-			if u.unit != "" {
-				if err := mw.WriteField("unit", u.unit); err != nil {
+			for k, v := range u.fields {
+				if err := mw.WriteField(k, v); err != nil {
 					return err
 				}
 			}

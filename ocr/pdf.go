@@ -146,17 +146,17 @@ func pageWidthRotated(w, h float64, rotate int) float64 {
 	return w
 }
 
-// scanImage returns the page's embedded image when the page is a scan: one
-// image that covers most of the page at a resolution fit for OCR. A JPEG
-// stream is decoded as stored; other encodings are decoded by pdfcpu.
-func (s *pdfSource) scanImage(n int, pageW, pageH float64) (*image.Gray, bool) {
+// scanStream finds the page's scan: one image that covers most of the
+// page at a resolution fit for OCR. It returns the image's stream and its
+// object number.
+func (s *pdfSource) scanStream(n int, pageW, pageH float64) (*types.StreamDict, int, bool) {
 	_, _, inh, err := s.ctx.PageDict(n, true)
 	if err != nil || inh == nil || inh.Resources == nil {
-		return nil, false
+		return nil, 0, false
 	}
 	xobjs, err := s.ctx.DereferenceDict(inh.Resources["XObject"])
 	if err != nil || xobjs == nil {
-		return nil, false
+		return nil, 0, false
 	}
 	var (
 		best       *types.StreamDict
@@ -183,15 +183,26 @@ func (s *pdfSource) scanImage(n int, pageW, pageH float64) (*image.Gray, bool) {
 		}
 	}
 	if best == nil {
-		return nil, false
+		return nil, 0, false
 	}
 	w, h := *best.IntEntry("Width"), *best.IntEntry("Height")
 	// A scan is at least ~100 dpi across the page's longer side, or, where a
 	// tool set the page box from the pixels (72 dpi), a page-sized image.
 	if float64(max(w, h)) < 100*max(pageW, pageH)/72 && max(w, h) < 1000 || bestPixels > s.limits.MaxPagePixels {
+		return nil, 0, false
+	}
+	return best, bestObjNr, true
+}
+
+// scanImage returns the page's embedded scan in gray. A JPEG stream is
+// decoded as stored; other encodings are decoded by pdfcpu.
+func (s *pdfSource) scanImage(n int, pageW, pageH float64) (*image.Gray, bool) {
+	best, bestObjNr, ok := s.scanStream(n, pageW, pageH)
+	if !ok {
 		return nil, false
 	}
 	var img image.Image
+	var err error
 	if fp := best.FilterPipeline; len(fp) == 1 && fp[0].Name == "DCTDecode" && best.Raw != nil {
 		img, _, err = image.Decode(bytes.NewReader(best.Raw))
 	} else {

@@ -5,7 +5,8 @@ GO       ?= go
 BIN      := bin/hoso
 CORPUS   ?= ../shared/corpus
 DEB_PKGS := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd libtesseract-dev libleptonica-dev \
-            poppler-utils qpdf pkg-config gcc time postgresql redis-server fonts-dejavu-core curl
+            poppler-utils qpdf pkg-config gcc time postgresql redis-server fonts-dejavu-core curl \
+            softhsm2 libnss3-tools
 
 export OMP_THREAD_LIMIT = 1
 

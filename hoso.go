@@ -6,7 +6,10 @@
 // one outside library each; cmd/hoso wires them together.
 package hoso
 
-import "image"
+import (
+	"image"
+	"time"
+)
 
 // DocType is the kind of an HR document.
 type DocType string
@@ -104,4 +107,49 @@ type ExtractedDocument struct {
 	People            []Fields `json:"people"`
 	Links             []Link   `json:"links"`
 	Text              string   `json:"text"`
+}
+
+// Document statuses after analysis.
+const (
+	StatusNeedsReview = "needs_review"
+	StatusApproved    = "approved"
+	StatusSealing     = "sealing"
+	StatusSigned      = "signed"
+	StatusRejected    = "rejected"
+)
+
+// StoredDocument is a document as the catalog keeps it: the analysis's
+// document with its identity, status, unit and version.
+type StoredDocument struct {
+	ID        string
+	FileID    string
+	Index     int
+	Status    string
+	Unit      string
+	Version   int
+	UpdatedAt time.Time
+	Document  ExtractedDocument
+}
+
+// StaffIDs are the people the document is attached to (automatic links).
+func (d StoredDocument) StaffIDs() []string {
+	var ids []string
+	for _, l := range d.Document.Links {
+		if l.Status == LinkAuto {
+			ids = append(ids, l.StaffID)
+		}
+	}
+	return ids
+}
+
+// Signed is the record of a sealed version of a document.
+type Signed struct {
+	DocumentID string
+	Version    int
+	Key        string // where the signed file is stored
+	SHA256     string
+	Size       int64
+	SignedAt   time.Time
+	Signer     string // the certificate's subject
+	Mode       string // how the file was made (rebuilt, kept_signed_original)
 }

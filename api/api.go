@@ -34,6 +34,7 @@ type Catalog interface {
 	GetDocument(ctx context.Context, id string) (catalog.StoredDocument, error)
 	ListDocuments(ctx context.Context, f catalog.DocumentFilter) ([]catalog.StoredDocument, string, error)
 	Authenticate(ctx context.Context, secret string) (hoso.Token, error)
+	SignedFile(ctx context.Context, documentID string) (hoso.Signed, error)
 }
 
 // Originals stores an upload under its SHA-256 while reading it.
@@ -71,6 +72,7 @@ func (s *Server) Handler() http.Handler {
 		{"GET /api/v1/documents", s.listDocuments, true},
 		{"GET /api/v1/documents/{id}", s.getDocument, true},
 		{"GET /api/v1/documents/{id}/pages/{n}", s.documentPage, true},
+		{"GET /api/v1/documents/{id}/signed", s.signedFile, true},
 	} {
 		var h http.Handler = r.h
 		if r.auth {
@@ -393,6 +395,31 @@ func (s *Server) documentPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "image/png")
 	w.Header().Set("Content-Length", strconv.FormatInt(obj.Size, 10))
 	w.Header().Set("Cache-Control", "private, max-age=86400") // a page image never changes
+	io.Copy(w, rc)
+}
+
+// signedFile sends the signed PDF of the document's current version.
+func (s *Server) signedFile(w http.ResponseWriter, r *http.Request) {
+	d, err := s.document(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sf, err := s.Catalog.SignedFile(r.Context(), d.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rc, obj, err := s.Objects.Get(r.Context(), sf.Key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Length", strconv.FormatInt(obj.Size, 10))
+	w.Header().Set("ETag", `"`+sf.SHA256+`"`)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-v%d.pdf"`, d.ID, sf.Version))
 	io.Copy(w, rc)
 }
 

@@ -13,16 +13,7 @@ import (
 )
 
 // StoredDocument is a document as the catalog keeps it.
-type StoredDocument struct {
-	ID        string
-	FileID    string
-	Index     int
-	Status    string
-	Unit      string
-	Version   int
-	UpdatedAt time.Time
-	Document  hoso.ExtractedDocument
-}
+type StoredDocument = hoso.StoredDocument
 
 // SaveDocuments replaces the documents of a file with the analysis's (a
 // retry writes the same again) and moves the file to fileStatus, in one

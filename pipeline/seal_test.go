@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"hoso"
 	"hoso/extract"
 	"hoso/internal/eval"
 	"hoso/internal/pdftest"
@@ -165,4 +167,39 @@ func TestSealMetadata(t *testing.T) {
 	if sealed.Mode != SealRebuilt || !strings.Contains(sealed.Signer, "Hải Phòng") || !sealed.SignedAt.Equal(sealer.Now()) {
 		t.Errorf("sealed: mode %s signer %q at %v", sealed.Mode, sealed.Signer, sealed.SignedAt)
 	}
+}
+
+// TestSealSignedOriginal seals a PDF the e-office system signed: its bytes
+// are kept, hoso's signature appended, and both stay valid.
+func TestSealSignedOriginal(t *testing.T) {
+	sealer, ca := MustDevSealer(t)
+	eoffice, _, err := signer.DevKey(t.TempDir(), "Văn phòng điện tử")
+	if err != nil {
+		t.Fatal(err)
+	}
+	original, err := signer.Sign(pdftest.TextPDF("QUYET DINH", "So: 15/QD-SNV", "Ve viec nang bac luong"), eoffice, signer.Settings{Reason: "Ban hanh"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := SealInput{DocumentID: "signed-0001", Version: 1, Unit: "HP.SNV", Original: original,
+		Document: hoso.ExtractedDocument{Pages: []int{1}, DocType: hoso.SalaryRaiseDecision}}
+	sealed, err := sealer.Seal(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sealed.Mode != SealKept || !bytes.HasPrefix(sealed.PDF, original) {
+		t.Fatalf("mode %s; original kept as its first bytes: %v", sealed.Mode, bytes.HasPrefix(sealed.PDF, original))
+	}
+	path := filepath.Join(t.TempDir(), "sealed.pdf")
+	os.WriteFile(path, sealed.PDF, 0o600)
+	sigs := pdftest.Pdfsig(t, "", path)
+	if len(sigs) != 2 || !sigs[0].Valid() || !sigs[1].Valid() {
+		t.Errorf("pdfsig: %+v", sigs)
+	}
+	// hoso's signature is trusted through its CA; the e-office's through its own.
+	rep := signer.Verify(path, sealed.PDF, signer.Pool(ca.Certificate))
+	if len(rep.Signatures) != 2 || !rep.Signatures[0].Intact || !rep.Signatures[1].Intact {
+		t.Errorf("verify: %+v", rep)
+	}
+	pdftest.QPDFCheck(t, path)
 }

@@ -26,12 +26,21 @@ const (
 	TaskPrepare = "file:prepare"
 	TaskOCR     = "file:ocr"
 	TaskAnalyze = "file:analyze"
+	TaskSeal    = "document:seal"
 )
 
 type payload struct {
 	FileID string `json:"file_id"`
 	Page   int    `json:"page,omitempty"`
 	DPI    int    `json:"dpi,omitempty"` // of the stored page image
+	// Document and Version name the document version to seal.
+	Document string `json:"document,omitempty"`
+	Version  int    `json:"version,omitempty"`
+}
+
+// SealTask seals a document version once it is approved.
+func SealTask(fileID, docID string, version int) (*asynq.Task, []asynq.Option) {
+	return task(TaskSeal, payload{FileID: fileID, Document: docID, Version: version}, fmt.Sprintf("seal:%s:v%d", docID, version))
 }
 
 // PrepareTask starts the pipeline for an uploaded file.
@@ -89,6 +98,10 @@ type StageCatalog interface {
 	SavePage(ctx context.Context, fileID string, p hoso.Page) (done, total int, err error)
 	LoadPages(ctx context.Context, fileID string) ([]hoso.Page, error)
 	SaveDocuments(ctx context.Context, fileID string, docs []hoso.ExtractedDocument, statuses []string, fileStatus string) error
+	FileDocuments(ctx context.Context, fileID string) ([]hoso.StoredDocument, error)
+	GetDocument(ctx context.Context, id string) (hoso.StoredDocument, error)
+	SetDocumentStatus(ctx context.Context, id string, version int, status string) error
+	MarkSigned(ctx context.Context, s hoso.Signed) error
 }
 
 // Stages are the queued pipeline: prepare, OCR of each page (fanned out so
@@ -106,7 +119,9 @@ type Stages struct {
 	Enqueue  func(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error
 	// AutoApprove is off, confident or all (see ApproveStatus).
 	AutoApprove string
-	Log         *slog.Logger
+	// Sealer signs approved documents (nil: they stay approved).
+	Sealer *Sealer
+	Log    *slog.Logger
 }
 
 // PreviewDPI is the resolution of the picture of a born-digital page.
@@ -117,6 +132,7 @@ func (s *Stages) Register(mux *asynq.ServeMux) {
 	mux.HandleFunc(TaskPrepare, s.lastTry(s.prepare))
 	mux.HandleFunc(TaskOCR, s.lastTry(s.ocrPage))
 	mux.HandleFunc(TaskAnalyze, s.lastTry(s.analyze))
+	mux.HandleFunc(TaskSeal, s.seal)
 }
 
 // lastTry ends a file as failed, with the error's code and message, when
@@ -326,7 +342,10 @@ func (s *Stages) analyze(ctx context.Context, t *asynq.Task) error {
 			fileStatus = "needs_review"
 		}
 	}
-	return s.Catalog.SaveDocuments(ctx, p.FileID, docs, statuses, fileStatus)
+	if err := s.Catalog.SaveDocuments(ctx, p.FileID, docs, statuses, fileStatus); err != nil {
+		return err
+	}
+	return s.sealApproved(ctx, p.FileID)
 }
 
 // enqueue adds a task; one already queued under the same ID is fine.

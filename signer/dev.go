@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"software.sslmate.com/src/go-pkcs12"
@@ -122,6 +123,13 @@ func (ca *DevCA) Issue(pub crypto.PublicKey, name string, validFor time.Duration
 // DevKey returns the development signing key for name (the city, or a
 // unit) from dir, making it and its PKCS#12 file the first time.
 func DevKey(dir, name string) (*Key, string, error) {
+	// Processes sharing a data folder (workers on one machine) make the
+	// keys once, one after the other.
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	defer unlock()
 	ca, err := OpenDevCA(dir)
 	if err != nil {
 		return nil, "", err
@@ -164,6 +172,22 @@ func devPassword(dir string) (string, error) {
 	rand.Read(b)
 	pass := hex.EncodeToString(b)
 	return pass, os.WriteFile(path, []byte(pass), 0o600)
+}
+
+// lockDir takes an exclusive lock on dir's lock file.
+func lockDir(dir string) (func(), error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
 
 func serial() *big.Int {

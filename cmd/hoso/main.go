@@ -31,6 +31,8 @@ func commands() []command {
 		{"units", "import [--data DIR | --database-url URL] FILE.csv|FILE.xlsx  import the unit tree into the catalog", runUnits},
 		{"upload", "[--server URL] [--token T] [--unit CODE] [--jobs N] DIR|FILE...  send scans to a hoso server", runUpload},
 		{"token", "create --role admin|clerk|reviewer|sync [--unit CODE]  print a new API token (stored hashed)", runToken},
+		{"keys", "dev [--data DIR] [--unit CODE]  make development signing keys (NOT for production)", runKeys},
+		{"verify", "[--trust bundle.pem] FILE...  check the signatures of PDFs, print a JSON report per file", runVerify},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println(version); return nil }},
 	}
 }

@@ -28,6 +28,7 @@ import (
 type serviceFlags struct {
 	dataFlags
 	ocrFlags
+	signFlags
 	addr, redisURL, s3Endpoint, s3Bucket, autoApprove *string
 }
 
@@ -35,6 +36,7 @@ func addServiceFlags(fs *flag.FlagSet) serviceFlags {
 	return serviceFlags{
 		dataFlags:   addDataFlags(fs),
 		ocrFlags:    addOCRFlags(fs),
+		signFlags:   addSignFlags(fs),
 		addr:        fs.String("addr", envString("HOSO_ADDR", "127.0.0.1:8080"), "HTTP address (env HOSO_ADDR)"),
 		redisURL:    fs.String("redis-url", envString("REDIS_URL", ""), "Redis for the queue; default a private redis-server under the data folder (env REDIS_URL)"),
 		s3Endpoint:  fs.String("s3-endpoint", envString("S3_ENDPOINT", ""), "S3/MinIO host:port; default a folder under the data folder (env S3_ENDPOINT; keys in S3_ACCESS_KEY, S3_SECRET_KEY)"),
@@ -51,6 +53,9 @@ func (f serviceFlags) check() error {
 		return fmt.Errorf("--auto-approve must be off, confident or all, not %q", *f.autoApprove)
 	}
 	if err := f.ocrFlags.check(); err != nil {
+		return err
+	}
+	if err := f.signFlags.check(); err != nil {
 		return err
 	}
 	if _, _, err := net.SplitHostPort(*f.addr); err != nil {
@@ -121,7 +126,13 @@ func runService(ctx context.Context, name string, args []string, withAPI, withWo
 			return err
 		}
 		defer eng.Close()
+		sealer, closeKeys, err := sf.sealer(*sf.data, sf.ocrFlags, log)
+		if err != nil {
+			return err
+		}
+		defer closeKeys()
 		stages := &pipeline.Stages{
+			Sealer:   sealer,
 			Catalog:  db,
 			Objects:  store,
 			Registry: (&pipeline.CatalogLinker{Store: db, Settings: registry.DefaultSettings}).Linker,

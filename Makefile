@@ -56,6 +56,7 @@ bench: build
 	/usr/bin/time -f "hoso extract, whole corpus: peak RSS %M KB, %e s" $(BIN) extract $(CORPUS)/scans/* >/dev/null
 	$(GO) test -run '^$$' -bench ServiceVsExtract -benchtime 1x -timeout 60m ./cmd/hoso/
 	$(GO) test -run '^$$' -bench Upload32 -benchtime 3x ./api/
+	$(GO) test -run '^$$' -bench Seal -benchtime 20x ./pipeline/
 
 ## fuzz: run each parser fuzz target for a while
 fuzz:

@@ -87,6 +87,59 @@ func testCatalog(t *testing.T, d *DB) {
 			t.Errorf("file status %s", ff.Status)
 		}
 	})
+	t.Run("signed documents and the feed", func(t *testing.T) {
+		f, _, err := d.CreateFile(ctx, hoso.File{SHA256: "ab66", Name: "raise.pdf", Size: 9, Unit: "HP.SNV"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs := []hoso.ExtractedDocument{
+			{Pages: []int{1}, DocType: hoso.SalaryRaiseDecision, Fields: hoso.Fields{"number": {Value: "12/QĐ-SNV", Confidence: 0.9}},
+				Links: []hoso.Link{{StaffID: "HP000001", Status: hoso.LinkAuto}}},
+			{Pages: []int{2}, DocType: hoso.Diploma},
+		}
+		if err := d.SaveDocuments(ctx, f.ID, docs, []string{"approved", "approved"}, "approved"); err != nil {
+			t.Fatal(err)
+		}
+		stored, _ := d.FileDocuments(ctx, f.ID)
+		before, _ := d.Feed(ctx, 0, 1000)
+		if err := d.SetDocumentStatus(ctx, stored[0].ID, 2, hoso.StatusSealing); hoso.ErrorCode(err) != hoso.EConflict {
+			t.Errorf("status of a version that does not exist: %v", err)
+		}
+		for _, sd := range stored {
+			if err := d.SetDocumentStatus(ctx, sd.ID, sd.Version, hoso.StatusSealing); err != nil {
+				t.Fatal(err)
+			}
+			rec := hoso.Signed{DocumentID: sd.ID, Version: sd.Version, Key: "signed/" + sd.ID + ".pdf", SHA256: "ff" + sd.ID, Size: 1234, SignedAt: fixed, Signer: "CN=test"}
+			for i := 0; i < 2; i++ { // a retry appends nothing
+				if err := d.MarkSigned(ctx, rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := d.MarkSigned(ctx, hoso.Signed{DocumentID: stored[0].ID, Version: 7}); hoso.ErrorCode(err) != hoso.EConflict {
+			t.Errorf("a version moved on: %v", err)
+		}
+		feed, err := d.Feed(ctx, 0, 1000)
+		if err != nil || len(feed) != len(before)+2 {
+			t.Fatalf("feed: %d entries after %d, %v", len(feed), len(before), err)
+		}
+		e := feed[len(before)]
+		if e.DocumentID != stored[0].ID || e.Section != "salary_history" || e.Unit != "HP.SNV" || len(e.StaffIDs) != 1 || e.StaffIDs[0] != "HP000001" ||
+			e.Fields["number"] != "12/QĐ-SNV" || e.SHA256 != "ff"+stored[0].ID || e.Size != 1234 || !e.SignedAt.Equal(fixed) || e.Signer != "CN=test" {
+			t.Errorf("feed entry: %+v", e)
+		}
+		if feed[len(before)+1].Seq != e.Seq+1 || feed[len(before)+1].Section != "qualifications" {
+			t.Errorf("next entry: %+v", feed[len(before)+1])
+		}
+		if page, _ := d.Feed(ctx, e.Seq, 1); len(page) != 1 || page[0].Seq != e.Seq+1 {
+			t.Errorf("paging after %d: %+v", e.Seq, page)
+		}
+		got, _ := d.GetDocument(ctx, stored[0].ID)
+		sf, err := d.SignedFile(ctx, stored[0].ID)
+		if got.Status != hoso.StatusSigned || err != nil || sf.Key != "signed/"+stored[0].ID+".pdf" {
+			t.Errorf("signed document: %s %+v %v", got.Status, sf, err)
+		}
+	})
 	t.Run("registry", func(t *testing.T) {
 		v0, err := d.RegistryVersion(ctx)
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ThalesGroup/crypto11"
 	"software.sslmate.com/src/go-pkcs12"
 )
 
@@ -207,4 +208,25 @@ func fileName(s string) string {
 		return "city"
 	}
 	return string(b)
+}
+
+// DevTokenKey makes a P-256 key on a PKCS#11 token, labelled
+// cfg.KeyLabel, with a development certificate from ca stored beside it:
+// for trying the token path out (SoftHSM2), never for production.
+func DevTokenKey(cfg PKCS11Config, ca *DevCA) error {
+	ctx, err := crypto11.Configure(&crypto11.Config{Path: cfg.Module, TokenLabel: cfg.TokenLabel, Pin: cfg.PIN})
+	if err != nil {
+		return err
+	}
+	defer ctx.Close()
+	label := []byte(cfg.KeyLabel)
+	k, err := ctx.GenerateECDSAKeyPairWithLabel(label, label, elliptic.P256())
+	if err != nil {
+		return err
+	}
+	cert, err := ca.Issue(k.Public(), "Token "+cfg.KeyLabel, 3*365*24*time.Hour)
+	if err != nil {
+		return err
+	}
+	return ctx.ImportCertificateWithLabel(label, label, cert)
 }

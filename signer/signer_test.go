@@ -12,15 +12,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/ThalesGroup/crypto11"
 	"github.com/digitorus/timestamp"
 
 	"hoso/internal/pdftest"
+	"hoso/internal/softhsm"
 )
 
 var testSettings = Settings{Reason: "Kiểm thử", Location: "Hải Phòng", Agency: "SỞ NỘI VỤ", Visible: true}
@@ -114,28 +113,17 @@ func TestSignKeepsEarlierSignature(t *testing.T) {
 
 // TestSignPKCS11 signs with a key that never leaves a SoftHSM2 token.
 func TestSignPKCS11(t *testing.T) {
-	module := "/usr/lib/softhsm/libsofthsm2.so"
-	if _, err := os.Stat(module); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("SoftHSM2 is missing in CI (Debian softhsm2): %v", err)
-		}
-		t.Skip("no SoftHSM2")
-	}
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "softhsm2.conf")
-	os.MkdirAll(filepath.Join(dir, "tokens"), 0o700)
-	os.WriteFile(conf, []byte("directories.tokendir = "+filepath.Join(dir, "tokens")+"\nobjectstore.backend = file\n"), 0o600)
-	t.Setenv("SOFTHSM2_CONF", conf)
-	if out, err := exec.Command("softhsm2-util", "--init-token", "--free", "--label", "hoso-test", "--pin", "1234", "--so-pin", "5678").CombinedOutput(); err != nil {
-		t.Fatalf("softhsm2-util: %v\n%s", err, out)
-	}
-	ca, err := OpenDevCA(filepath.Join(dir, "ca"))
+	label, pin := softhsm.Token(t)
+	cfg := PKCS11Config{Module: softhsm.Module, TokenLabel: label, PIN: pin}
+	ca, err := OpenDevCA(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	MustTokenKey(t, module, "hoso-test", "1234", "HP.SNV", ca)
-
-	key, err := OpenPKCS11(PKCS11Config{Module: module, TokenLabel: "hoso-test", PIN: "1234", KeyLabel: "HP.SNV"})
+	cfg.KeyLabel = "HP.SNV"
+	if err := DevTokenKey(cfg, ca); err != nil {
+		t.Fatal(err)
+	}
+	key, err := OpenPKCS11(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,30 +133,9 @@ func TestSignPKCS11(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSigned(t, signed, ca.Certificate, 1)
-	if _, err := OpenPKCS11(PKCS11Config{Module: module, TokenLabel: "hoso-test", PIN: "1234", KeyLabel: "nobody"}); err == nil {
+	cfg.KeyLabel = "nobody"
+	if _, err := OpenPKCS11(cfg); err == nil {
 		t.Error("a missing key label opened")
-	}
-}
-
-// MustTokenKey makes a P-256 key on a PKCS#11 token with a certificate
-// from ca, both labelled label.
-func MustTokenKey(tb testing.TB, module, token, pin, label string, ca *DevCA) {
-	tb.Helper()
-	ctx, err := crypto11.Configure(&crypto11.Config{Path: module, TokenLabel: token, Pin: pin})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ctx.Close()
-	k, err := ctx.GenerateECDSAKeyPairWithLabel([]byte(label), []byte(label), elliptic.P256())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cert, err := ca.Issue(k.Public(), "Token "+label, 24*time.Hour)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := ctx.ImportCertificateWithLabel([]byte(label), []byte(label), cert); err != nil {
-		tb.Fatal(err)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-
 )
 
 // Module is SoftHSM2's PKCS#11 library as Debian installs it.

@@ -20,6 +20,8 @@ import (
 const (
 	// SealRebuilt: a PDF of the scan's own pictures with a text layer.
 	SealRebuilt = "rebuilt"
+	// SealPages: a born-digital PDF, its own pages kept, metadata added.
+	SealPages = "kept_pages"
 	// SealKept: the original carried a signature already; its bytes are
 	// kept whole (every page of it) and hoso's signature is appended.
 	SealKept = "kept_signed_original"
@@ -72,10 +74,13 @@ func (s *Sealer) Seal(ctx context.Context, in SealInput) (Sealed, error) {
 	if f, _ := ocr.SniffFormat(in.Original); f == ocr.FormatPDF && signer.IsSigned(in.Original) {
 		// Never rewritten: hoso's signature is appended after the others.
 		mode, unsigned = SealKept, in.Original
-	} else {
-		if unsigned, err = s.rebuild(ctx, in, at); err != nil {
+	} else if f == ocr.FormatPDF && bornDigital(in) {
+		mode = SealPages
+		if unsigned, err = seal.KeepPages(in.Original, in.Document.Pages, Metadata(in, at)); err != nil {
 			return Sealed{}, err
 		}
+	} else if unsigned, err = s.rebuild(ctx, in, at); err != nil {
+		return Sealed{}, err
 	}
 	signed, err := signer.Sign(unsigned, key, s.Settings, at)
 	if err != nil {
@@ -83,6 +88,21 @@ func (s *Sealer) Seal(ctx context.Context, in SealInput) (Sealed, error) {
 	}
 	sum := sha256.Sum256(signed)
 	return Sealed{PDF: signed, SHA256: hex.EncodeToString(sum[:]), SignedAt: at, Signer: key.Subject(), Mode: mode}, nil
+}
+
+// bornDigital says whether every page of the document was read from its
+// text layer.
+func bornDigital(in SealInput) bool {
+	text := map[int]bool{}
+	for _, p := range in.Pages {
+		text[p.Number] = p.Source == hoso.SourceText
+	}
+	for _, n := range in.Document.Pages {
+		if !text[n] {
+			return false
+		}
+	}
+	return len(in.Document.Pages) > 0
 }
 
 // rebuild writes the searchable PDF of the document's pages from the

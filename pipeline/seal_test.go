@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -202,4 +203,37 @@ func TestSealSignedOriginal(t *testing.T) {
 		t.Errorf("verify: %+v", rep)
 	}
 	pdftest.QPDFCheck(t, path)
+}
+
+// TestSealBornDigital keeps a born-digital PDF's own pages and adds the
+// metadata: no picture is drawn.
+func TestSealBornDigital(t *testing.T) {
+	sealer, ca := MustDevSealer(t)
+	original := pdftest.TextPDF("QUYET DINH", "So: 21/QD-SNV", "Ong Nguyen Van Hung")
+	in := SealInput{DocumentID: "digital-0001", Version: 1, Unit: "HP.SNV", StaffIDs: []string{"HP000009"}, Original: original,
+		Pages:    []hoso.Page{{Number: 1, Width: 2480, Height: 3508, DPI: 300, Source: hoso.SourceText}},
+		Document: hoso.ExtractedDocument{Pages: []int{1}, DocType: hoso.SalaryRaiseDecision, Fields: hoso.Fields{"number": {Value: "21/QĐ-SNV"}}}}
+	sealed, err := sealer.Seal(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sealed.Mode != SealPages {
+		t.Fatalf("mode %s", sealed.Mode)
+	}
+	path := filepath.Join(t.TempDir(), "sealed.pdf")
+	os.WriteFile(path, sealed.PDF, 0o600)
+	if sigs := pdftest.Pdfsig(t, pdftest.NSSDB(t, ca.Certificate), path); len(sigs) != 1 || !sigs[0].Valid() || !sigs[0].Trusted() {
+		t.Errorf("pdfsig: %+v", sigs)
+	}
+	pdftest.QPDFCheck(t, path)
+	if text := pdftest.Text(t, path); !strings.Contains(text, "So: 21/QD-SNV") {
+		t.Errorf("the page's own text is gone: %q", text)
+	}
+	info, _ := exec.Command("pdfinfo", "-custom", path).CombinedOutput()
+	if !strings.Contains(string(info), "HosoDocumentID") || !strings.Contains(string(info), "digital-0001") || !bytes.Contains(sealed.PDF, []byte("hoso:HosoStaffIDs")) {
+		t.Errorf("metadata missing:\n%s", info)
+	}
+	if bytes.Contains(sealed.PDF, []byte("/Subtype /Image")) || bytes.Contains(sealed.PDF, []byte("/Subtype/Image")) {
+		t.Error("a born-digital page was redrawn as a picture")
+	}
 }

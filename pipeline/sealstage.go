@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/hibiken/asynq"
 
 	"hoso"
-	"hoso/storage"
 )
 
 // sealApproved queues the seal of a file's approved documents.
@@ -63,14 +61,9 @@ func (s *Stages) seal(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	rc, _, err := s.Objects.Get(ctx, storage.OriginalKey(f.SHA256))
+	original, err := s.original(ctx, f)
 	if err != nil {
 		return err
-	}
-	original, err := io.ReadAll(io.LimitReader(rc, s.Engine.Limits().MaxFileBytes+1))
-	rc.Close()
-	if err != nil {
-		return hoso.WrapError(hoso.EUnavailable, "the original cannot be read", err)
 	}
 	pages, err := s.Catalog.LoadPages(ctx, d.FileID)
 	if err != nil {

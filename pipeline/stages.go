@@ -172,19 +172,27 @@ func decode(t *asynq.Task) (payload, error) {
 	return p, nil
 }
 
-// source opens a file's original for reading pages.
-func (s *Stages) source(ctx context.Context, f hoso.File) (ocr.Source, error) {
+// original reads a file's original, up to the file size limit.
+func (s *Stages) original(ctx context.Context, f hoso.File) ([]byte, error) {
 	rc, _, err := s.Objects.Get(ctx, storage.OriginalKey(f.SHA256))
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	limits := s.Engine.Limits()
-	data, err := io.ReadAll(io.LimitReader(rc, limits.MaxFileBytes+1))
+	data, err := io.ReadAll(io.LimitReader(rc, s.Engine.Limits().MaxFileBytes+1))
 	if err != nil {
 		return nil, hoso.WrapError(hoso.EUnavailable, "the original cannot be read", err)
 	}
-	return ocr.OpenBytes(ctx, "", data, limits)
+	return data, nil
+}
+
+// source opens a file's original for reading pages.
+func (s *Stages) source(ctx context.Context, f hoso.File) (ocr.Source, error) {
+	data, err := s.original(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return ocr.OpenBytes(ctx, "", data, s.Engine.Limits())
 }
 
 // prepare checks the file, stores the image of each page (read once here,
